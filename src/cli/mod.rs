@@ -1,0 +1,100 @@
+//! Command-line definitions and one handler per command. No logic that a
+//! library user would need lives here.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod validate;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Everything held.
+    Ok = 0,
+    /// Checked, and something failed.
+    Failed = 1,
+    /// Could not check (usage, I/O, bad schema).
+    Error = 2,
+}
+
+/// An error for the user: what went wrong, and how to fix it.
+#[derive(Debug)]
+pub struct CliError {
+    message: String,
+    hint: Option<String>,
+    status: Status,
+}
+
+impl CliError {
+    fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: None,
+            status: Status::Error,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "docseal",
+    version,
+    about = "Validate, seal, verify and archive diplomatic statements",
+    long_about = "docseal turns a diplomatic statement into a long-term record that anyone can check, \
+                  decades later and offline.\n\nExit codes: 0 ok, 1 checked and failed, 2 could not check."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate statement files against a JSON Schema.
+    Validate(validate::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { Status::Error } else { Status::Ok };
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    let result = match cli.command {
+        Command::Validate(args) => validate::run(args),
+    };
+    let status = match result {
+        Ok(status) => status,
+        Err(error) => {
+            let mut err = io::stderr().lock();
+            let _ = writeln!(err, "error: {}", error.message);
+            if let Some(hint) = &error.hint {
+                let _ = writeln!(err, "hint: {hint}");
+            }
+            error.status
+        }
+    };
+    ExitCode::from(status as u8)
+}
+
+/// Writes to stdout, treating a closed pipe (`docseal … | head`) as success.
+fn write_stdout(text: &[u8]) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::new(format!("cannot write to stdout: {e}"))),
+    }
+}

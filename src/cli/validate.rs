@@ -1,0 +1,109 @@
+//! `docseal validate`.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use docseal::report::{self, Summary};
+use docseal::schema::{SchemaOptions, SchemaSource};
+use docseal::validate::{CheckOptions, Checker, Hinted};
+
+use super::{CliError, Status, write_stdout};
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Findings with the offending line, for people.
+    Human,
+    /// One JSON report (documented in docs/CLI.md).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, one test case per file.
+    Junit,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Exit codes: 0 all valid, 1 some document invalid, 2 could not check (2 wins over 1).")]
+pub struct Args {
+    /// Files, folders (every *.json below them) or `-` for stdin.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Schema file, or a built-in schema by name or $id (default: the document's
+    /// $schema when it names a built-in, else joint-statement).
+    #[arg(long, value_name = "FILE|NAME")]
+    schema: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat `format` keywords as annotations only (they are assertions by default).
+    #[arg(long)]
+    no_format_assertions: bool,
+    /// Largest file loaded, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = docseal::document::DEFAULT_MAX_SIZE)]
+    max_size: u64,
+}
+
+pub fn run(args: Args) -> Result<Status, CliError> {
+    if args.paths.is_empty() {
+        return Err(CliError::new("no files to validate")
+            .hint("give one or more files or folders, e.g. `docseal validate statements/`, or `-` for stdin"));
+    }
+    let schema = args
+        .schema
+        .as_deref()
+        .map(SchemaSource::from_arg)
+        .transpose()
+        .map_err(|e| hinted(&e))?;
+    let checker = Checker::new(CheckOptions {
+        schema,
+        schema_options: SchemaOptions {
+            format_assertions: !args.no_format_assertions,
+        },
+        max_size: args.max_size,
+    })
+    .map_err(|e| hinted(&e))?;
+    let inputs = docseal::validate::expand_inputs(&args.paths);
+    if inputs.is_empty() {
+        return Err(CliError::new("no *.json files found in the given folders")
+            .hint("validate looks for files ending in .json"));
+    }
+    let reports = checker.check_all(&inputs);
+    let summary = Summary::of(&reports);
+    match args.format {
+        Format::Human => {
+            let mut out = Vec::new();
+            let mut err = Vec::new();
+            let sources = |path: &str| std::fs::read(path).ok();
+            report::write_human(&reports, &mut out, &mut err, &sources)
+                .map_err(|e| CliError::new(e.to_string()))?;
+            write_stdout(&out)?;
+            eprint!("{}", String::from_utf8_lossy(&err));
+            eprintln!("{}", report::summary_line(&summary));
+        }
+        Format::Json => write_json(&report::json_report(&reports))?,
+        Format::Sarif => write_json(&report::sarif_report(&reports))?,
+        Format::Junit => write_stdout(report::junit_report(&reports).as_bytes())?,
+        Format::Github => write_stdout(report::github_annotations(&reports).as_bytes())?,
+    }
+    Ok(if summary.not_checked > 0 {
+        Status::Error
+    } else if summary.invalid > 0 {
+        Status::Failed
+    } else {
+        Status::Ok
+    })
+}
+
+fn write_json(value: &serde_json::Value) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
+    text.push('\n');
+    write_stdout(text.as_bytes())
+}
+
+fn hinted(error: &dyn Hinted) -> CliError {
+    let mut e = CliError::new(error.to_string());
+    e.hint = error.hint();
+    e
+}

@@ -1,0 +1,575 @@
+//! Reading JSON documents strictly: size limits, syntax errors with positions,
+//! duplicate keys rejected, and JSON Pointers mapped back to `line:column`.
+//!
+//! `serde_json` silently keeps the last of two equal keys; a signed record must
+//! not be ambiguous, so after parsing we walk the (now known to be well-formed)
+//! bytes once more and refuse any object that names a key twice.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// Default largest document `validate` loads: 64 MiB.
+pub const DEFAULT_MAX_SIZE: u64 = 64 * 1024 * 1024;
+
+/// A position in a text: byte offset, 1-based line, and 1-based column counted
+/// in Unicode scalar values (characters) from the start of the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// Byte offset from the start of the document.
+    pub offset: usize,
+    /// Line number, starting at 1.
+    pub line: usize,
+    /// Column number in characters, starting at 1.
+    pub column: usize,
+}
+
+/// Why a document could not be read or parsed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocumentError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is larger than the configured limit.
+    #[error("{path} is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes (at least this much).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The bytes are not well-formed JSON.
+    #[error("invalid JSON at line {}, column {}: {message}", position.line, position.column)]
+    Syntax {
+        /// Where the parser stopped.
+        position: Position,
+        /// What the parser expected.
+        message: String,
+    },
+    /// An object names the same key twice.
+    #[error("duplicate key {key:?} in the object at {pointer:?}: first at line {}, column {}, again at line {}, column {}", first.line, first.column, second.line, second.column)]
+    DuplicateKey {
+        /// JSON Pointer of the object holding the key.
+        pointer: String,
+        /// The key (unescaped).
+        key: String,
+        /// Where the key first appears.
+        first: Position,
+        /// Where it appears again.
+        second: Position,
+    },
+}
+
+/// A parsed JSON document together with its exact bytes, so that errors can be
+/// located and the bytes hashed without reading the file again.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The exact bytes read.
+    pub bytes: Vec<u8>,
+    /// The parsed value.
+    pub value: Value,
+}
+
+impl Document {
+    /// Parses `bytes` strictly (see the module docs).
+    pub fn parse(bytes: Vec<u8>) -> Result<Self, DocumentError> {
+        let value = parse_strict(&bytes)?;
+        Ok(Self { bytes, value })
+    }
+
+    /// Where the value at `pointer` (RFC 6901) starts, and where its key is
+    /// when it is an object member.
+    pub fn locate(&self, pointer: &str) -> Option<Located> {
+        locate(&self.bytes, pointer)
+    }
+
+    /// Line/column of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        position_at(&self.bytes, offset)
+    }
+
+    /// The text of line `line` (1-based), without its line ending.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        line_text(&self.bytes, line)
+    }
+}
+
+/// Reads a file of at most `max_size` bytes without loading more than that.
+pub fn read_limited(path: &Path, max_size: u64) -> Result<Vec<u8>, DocumentError> {
+    let io = |source| DocumentError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let declared = file.metadata().map_err(io)?.len();
+    if declared > max_size {
+        return Err(DocumentError::TooLarge {
+            path: path.to_path_buf(),
+            size: declared,
+            limit: max_size,
+        });
+    }
+    read_to_limit(file, max_size).map_err(|e| match e {
+        LimitError::Io(source) => io(source),
+        LimitError::TooLarge(size) => DocumentError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: max_size,
+        },
+    })
+}
+
+/// Reads any reader (such as stdin) up to `max_size` bytes.
+pub fn read_reader_limited(
+    reader: impl Read,
+    name: &Path,
+    max_size: u64,
+) -> Result<Vec<u8>, DocumentError> {
+    read_to_limit(reader, max_size).map_err(|e| match e {
+        LimitError::Io(source) => DocumentError::Io {
+            path: name.to_path_buf(),
+            source,
+        },
+        LimitError::TooLarge(size) => DocumentError::TooLarge {
+            path: name.to_path_buf(),
+            size,
+            limit: max_size,
+        },
+    })
+}
+
+enum LimitError {
+    Io(std::io::Error),
+    TooLarge(u64),
+}
+
+fn read_to_limit(reader: impl Read, max_size: u64) -> Result<Vec<u8>, LimitError> {
+    let mut bytes = Vec::new();
+    // One byte more than the limit tells "exactly at the limit" from "over it"
+    // (files whose size the metadata does not tell, such as pipes).
+    reader
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(LimitError::Io)?;
+    if bytes.len() as u64 > max_size {
+        return Err(LimitError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Parses JSON, refusing a byte order mark and duplicate keys.
+pub fn parse_strict(bytes: &[u8]) -> Result<Value, DocumentError> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(DocumentError::Syntax {
+            position: position_at(bytes, 0),
+            message: "the file starts with a UTF-8 byte order mark, which JSON (RFC 8259) does not allow"
+                .into(),
+        });
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        let offset = offset_of(bytes, e.line(), e.column());
+        DocumentError::Syntax {
+            position: position_at(bytes, offset),
+            message: strip_serde_position(&e.to_string()),
+        }
+    })?;
+    let mut scanner = Scanner { bytes, pos: 0 };
+    scanner.check_duplicates(&mut String::new())?;
+    Ok(value)
+}
+
+/// serde_json's messages end in " at line L column C", which we report ourselves.
+fn strip_serde_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Byte offset of serde_json's (1-based line, 1-based byte column).
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match bytes[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// Line and character column of `offset` (clamped to the text).
+pub fn position_at(bytes: &[u8], offset: usize) -> Position {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    // Count characters, not bytes: a UTF-8 continuation byte starts no character.
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count()
+        + 1;
+    Position {
+        offset,
+        line,
+        column,
+    }
+}
+
+/// The text of a 1-based line, without `\n` or `\r\n`.
+pub fn line_text(bytes: &[u8], line: usize) -> Option<&str> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += bytes[start..].iter().position(|&b| b == b'\n')? + 1;
+    }
+    let rest = &bytes[start..];
+    let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    let text = std::str::from_utf8(&rest[..end]).ok()?;
+    Some(text.strip_suffix('\r').unwrap_or(text))
+}
+
+/// Where a value is in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    /// Offset of the member's key (its opening quote), for object members.
+    pub key: Option<usize>,
+    /// Offset of the value's first byte.
+    pub value: usize,
+}
+
+/// Finds the value at `pointer` in well-formed JSON `bytes`.
+pub fn locate(bytes: &[u8], pointer: &str) -> Option<Located> {
+    let mut scanner = Scanner { bytes, pos: 0 };
+    scanner.skip_ws();
+    let mut here = Located {
+        key: None,
+        value: scanner.pos,
+    };
+    if pointer.is_empty() {
+        return Some(here);
+    }
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        here = scanner.enter(&token)?;
+    }
+    Some(here)
+}
+
+/// A cursor over JSON that `serde_json` has already accepted, so that it only
+/// has to find boundaries, never to diagnose syntax.
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips a string starting at its opening quote; returns its raw bytes
+    /// including the quotes.
+    fn skip_string(&mut self) -> &[u8] {
+        let start = self.pos;
+        self.pos += 1;
+        while let Some(b) = self.peek() {
+            self.pos += 1;
+            match b {
+                b'\\' => self.pos += 1,
+                b'"' => break,
+                _ => {}
+            }
+        }
+        &self.bytes[start..self.pos.min(self.bytes.len())]
+    }
+
+    fn skip_value(&mut self) {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'"') => {
+                self.skip_string();
+            }
+            Some(open @ (b'{' | b'[')) => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b) if b == close => {
+                            self.pos += 1;
+                            return;
+                        }
+                        Some(b',' | b':') => self.pos += 1,
+                        Some(_) => self.skip_value(),
+                        None => return,
+                    }
+                }
+            }
+            Some(_) => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// From the start of a container, moves to the member `token` and returns
+    /// where it is.
+    fn enter(&mut self, token: &str) -> Option<Located> {
+        self.skip_ws();
+        match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? != b'"' {
+                        return None;
+                    }
+                    let key_at = self.pos;
+                    let raw = self.skip_string();
+                    let key = unescape_key(raw);
+                    self.skip_ws();
+                    self.pos += 1; // ':'
+                    self.skip_ws();
+                    if key.as_deref() == Some(token) {
+                        return Some(Located {
+                            key: Some(key_at),
+                            value: self.pos,
+                        });
+                    }
+                    self.skip_value();
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.pos += 1;
+                    } else {
+                        return None;
+                    }
+                }
+            }
+            b'[' => {
+                let index: usize = token.parse().ok()?;
+                self.pos += 1;
+                for _ in 0..index {
+                    self.skip_ws();
+                    if self.peek()? == b']' {
+                        return None;
+                    }
+                    self.skip_value();
+                    self.skip_ws();
+                    if self.peek()? != b',' {
+                        return None;
+                    }
+                    self.pos += 1;
+                }
+                self.skip_ws();
+                if self.peek()? == b']' {
+                    return None;
+                }
+                Some(Located {
+                    key: None,
+                    value: self.pos,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Walks one value, refusing objects that name a key twice.
+    fn check_duplicates(&mut self, pointer: &mut String) -> Result<(), DocumentError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => {
+                self.pos += 1;
+                let mut seen: HashSet<String> = HashSet::new();
+                let mut first_at: Vec<(String, usize)> = Vec::new();
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b'}') | None => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        Some(b',') => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let key_at = self.pos;
+                    let key = unescape_key(self.skip_string()).unwrap_or_default();
+                    if !seen.insert(key.clone()) {
+                        let first = first_at
+                            .iter()
+                            .find(|(k, _)| *k == key)
+                            .map_or(key_at, |(_, at)| *at);
+                        return Err(DocumentError::DuplicateKey {
+                            pointer: pointer.clone(),
+                            key,
+                            first: position_at(self.bytes, first),
+                            second: position_at(self.bytes, key_at),
+                        });
+                    }
+                    first_at.push((key.clone(), key_at));
+                    self.skip_ws();
+                    self.pos += 1; // ':'
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    self.check_duplicates(pointer)?;
+                    pointer.truncate(len);
+                }
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let mut index = 0usize;
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b']') | None => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        Some(b',') => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    self.check_duplicates(pointer)?;
+                    pointer.truncate(len);
+                    index += 1;
+                }
+            }
+            _ => {
+                self.skip_value();
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The key a raw JSON string (with quotes) stands for.
+fn unescape_key(raw: &[u8]) -> Option<String> {
+    if raw.contains(&b'\\') {
+        serde_json::from_slice(raw).ok()
+    } else {
+        let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+        std::str::from_utf8(inner).ok().map(str::to_owned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_key_reports_both_positions() {
+        let text = b"{\n  \"a\": 1,\n  \"b\": {\"x\": 1, \"x\": 2}\n}";
+        let err = parse_strict(text).unwrap_err();
+        match err {
+            DocumentError::DuplicateKey {
+                pointer,
+                key,
+                first,
+                second,
+            } => {
+                assert_eq!(pointer, "/b");
+                assert_eq!(key, "x");
+                assert_eq!((first.line, first.column), (3, 9));
+                assert_eq!((second.line, second.column), (3, 17));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn escaped_keys_are_duplicates_of_their_plain_form() {
+        let err = parse_strict(br#"{"a": 1, "\u0061": 2}"#).unwrap_err();
+        assert!(matches!(err, DocumentError::DuplicateKey { key, .. } if key == "a"));
+    }
+
+    #[test]
+    fn equal_keys_in_different_objects_are_fine() {
+        assert!(parse_strict(br#"[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]"#).is_ok());
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let err = parse_strict(b"{\n  \"a\": tru\n}").unwrap_err();
+        match err {
+            DocumentError::Syntax { position, .. } => assert_eq!(position.line, 2),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bom_is_refused() {
+        assert!(matches!(
+            parse_strict(b"\xEF\xBB\xBF{}"),
+            Err(DocumentError::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn locate_finds_keys_and_array_items() {
+        let text = b"{\"a\": [10, {\"b~/c\": \"v\"}], \"d\": null}";
+        let at = locate(text, "/a/1/b~0~1c").unwrap();
+        assert_eq!(&text[at.key.unwrap()..at.key.unwrap() + 7], b"\"b~/c\"");
+        assert_eq!(text[at.value], b'"');
+        assert_eq!(locate(text, "/a/0").unwrap().value, 7);
+        assert_eq!(locate(text, "/d").unwrap().value, 33);
+        assert!(locate(text, "/a/2").is_none());
+        assert!(locate(text, "/zz").is_none());
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "{\"č\": 1}".as_bytes();
+        let at = locate(text, "/č").unwrap();
+        assert_eq!(position_at(text, at.value).column, 7);
+    }
+
+    #[test]
+    fn size_limit_is_enforced_on_readers() {
+        let data = vec![b' '; 11];
+        assert!(matches!(
+            read_reader_limited(&data[..], Path::new("-"), 10),
+            Err(DocumentError::TooLarge { .. })
+        ));
+        assert_eq!(
+            read_reader_limited(&data[..10], Path::new("-"), 10)
+                .unwrap()
+                .len(),
+            10
+        );
+    }
+}

@@ -1,0 +1,613 @@
+//! Validating documents against a schema: every error of every document,
+//! located at `line:column` and sorted by position.
+//!
+//! Errors from `jsonschema` are turned into [`Finding`]s that point where a
+//! person would look: `required` at the object missing the key,
+//! `additionalProperties` at the extra key, and for `oneOf`/`anyOf` the errors
+//! of the closest branch instead of a dump of the value.
+
+use jsonschema::error::{ValidationError, ValidationErrorKind};
+use serde::Serialize;
+
+use std::path::{Path, PathBuf};
+
+use crate::document::{self, Document, DocumentError, Position};
+use crate::schema::{CompiledSchema, SchemaError, SchemaOptions, SchemaSource};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Makes the document invalid.
+    Error,
+    /// Reported, but the document stays valid.
+    Warning,
+}
+
+impl Level {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable rule id: `schema/<keyword>`, `json/syntax`, `json/duplicate-key`, `lint/<name>`.
+    pub rule: String,
+    /// Error or warning.
+    pub level: Level,
+    /// What is wrong, in words.
+    pub message: String,
+    /// JSON Pointer of the value concerned (empty string for the whole document).
+    pub pointer: String,
+    /// Where in the file, when known.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    /// Other places that matter (the first occurrence of a duplicate key, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Position>,
+}
+
+impl Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Position", 3)?;
+        s.serialize_field("line", &self.line)?;
+        s.serialize_field("column", &self.column)?;
+        s.serialize_field("offset", &self.offset)?;
+        s.end()
+    }
+}
+
+/// Validates a parsed document against a compiled schema.
+pub fn validate(document: &Document, schema: &CompiledSchema) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for error in schema.validator().iter_errors(&document.value) {
+        collect(document, &error, &mut findings, None);
+    }
+    sort_findings(&mut findings);
+    findings
+}
+
+/// Sorts by position (unlocated last), then rule, then message, and drops
+/// exact repeats (two branches can report the same thing).
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| (f.position.map_or(usize::MAX, |p| p.offset), f.level);
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    findings.dedup();
+}
+
+fn collect(
+    document: &Document,
+    error: &ValidationError<'_>,
+    out: &mut Vec<Finding>,
+    note: Option<&str>,
+) {
+    let pointer = error.instance_path().as_str().to_string();
+    match error.kind() {
+        ValidationErrorKind::AnyOf { context }
+        | ValidationErrorKind::OneOfNotValid { context } => {
+            let keyword = error.kind().keyword();
+            if let Some((index, branch)) = closest_branch(context) {
+                let note = format!(
+                    "no branch of {keyword} matched; closest is branch {index} of {}",
+                    context.len()
+                );
+                for inner in branch {
+                    collect(document, inner, out, Some(&note));
+                }
+                return;
+            }
+            out.push(finding(document, error, &pointer, note));
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            // One finding per extra key, each at the key itself.
+            for key in unexpected {
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                let child = format!("{pointer}/{escaped}");
+                let position = document
+                    .locate(&child)
+                    .map(|at| document.position(at.key.unwrap_or(at.value)));
+                out.push(Finding {
+                    rule: format!("schema/{}", error.kind().keyword()),
+                    level: Level::Error,
+                    message: with_note(format!("property {key:?} is not allowed here"), note),
+                    pointer: child,
+                    position,
+                    related: Vec::new(),
+                });
+            }
+        }
+        _ => out.push(finding(document, error, &pointer, note)),
+    }
+}
+
+fn finding(
+    document: &Document,
+    error: &ValidationError<'_>,
+    pointer: &str,
+    note: Option<&str>,
+) -> Finding {
+    // The value itself is what is wrong; for `required` that value is the
+    // object missing the key, so this points at its opening brace.
+    let position = document
+        .locate(pointer)
+        .map(|at| document.position(at.value));
+    Finding {
+        rule: format!("schema/{}", error.kind().keyword()),
+        level: Level::Error,
+        message: with_note(message(error), note),
+        pointer: pointer.to_string(),
+        position,
+        related: Vec::new(),
+    }
+}
+
+fn with_note(message: String, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{message} ({note})"),
+        None => message,
+    }
+}
+
+/// Picks the branch that got furthest: deepest error location first, then the
+/// fewest errors, then the lowest index.
+fn closest_branch<'a>(
+    context: &'a [Vec<ValidationError<'static>>],
+) -> Option<(usize, &'a Vec<ValidationError<'static>>)> {
+    context
+        .iter()
+        .enumerate()
+        .filter(|(_, errors)| !errors.is_empty())
+        .min_by_key(|(index, errors)| {
+            let depth = errors
+                .iter()
+                .map(|e| e.instance_path().as_str().matches('/').count())
+                .max()
+                .unwrap_or(0);
+            (std::cmp::Reverse(depth), errors.len(), *index)
+        })
+}
+
+const MAX_VALUE_CHARS: usize = 60;
+
+/// A message that names what was expected without dumping large values.
+fn message(error: &ValidationError<'_>) -> String {
+    let value = short_value(error.instance());
+    match error.kind() {
+        ValidationErrorKind::Required { property } => {
+            format!("missing required property {property}")
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                jsonschema::error::TypeKind::Single(t) => t.to_string(),
+                jsonschema::error::TypeKind::Multiple(set) => format!("{set:?}"),
+            };
+            format!("{value} is not of type {expected}")
+        }
+        ValidationErrorKind::Enum { options } => {
+            format!("{value} is not one of {}", list_options(options))
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("{value} is not the expected value {}", short_value(expected_value))
+        }
+        ValidationErrorKind::Format { format } => format!("{value} is not a valid {format:?}"),
+        ValidationErrorKind::Pattern { pattern } => {
+            format!("{value} does not match the pattern {pattern:?}")
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            "the value matches more than one branch of oneOf".to_string()
+        }
+        ValidationErrorKind::FalseSchema => "no value is allowed here".to_string(),
+        _ => {
+            let text = error.to_string();
+            if text.chars().count() > 300 {
+                let cut: String = text.chars().take(300).collect();
+                format!("{cut}…")
+            } else {
+                text
+            }
+        }
+    }
+}
+
+/// Enum options as `a, b or c`, cut when very long.
+fn list_options(options: &serde_json::Value) -> String {
+    let Some(items) = options.as_array() else {
+        return short_value(options);
+    };
+    let mut text = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if text.len() > 300 {
+            text.push_str(&format!(" … ({} in all)", items.len()));
+            break;
+        }
+        if i > 0 {
+            text.push_str(if i + 1 == items.len() { " or " } else { ", " });
+        }
+        text.push_str(&item.to_string());
+    }
+    text
+}
+
+fn short_value(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= MAX_VALUE_CHARS {
+        return text;
+    }
+    match value {
+        serde_json::Value::Object(map) => format!("an object with {} properties", map.len()),
+        serde_json::Value::Array(items) => format!("an array of {} items", items.len()),
+        _ => {
+            let cut: String = text.chars().take(MAX_VALUE_CHARS).collect();
+            format!("{cut}…")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(schema: &str, doc: &str) -> Vec<Finding> {
+        let schema =
+            CompiledSchema::from_bytes("t", schema.as_bytes(), SchemaOptions::default()).unwrap();
+        let document = Document::parse(doc.as_bytes().to_vec()).unwrap();
+        validate(&document, &schema)
+    }
+
+    #[test]
+    fn required_points_at_the_object() {
+        let f = check(
+            r#"{"properties": {"a": {"required": ["x"]}}}"#,
+            "{\n  \"a\": {\"y\": 1}\n}",
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "schema/required");
+        assert_eq!(f[0].pointer, "/a");
+        let p = f[0].position.unwrap();
+        assert_eq!((p.line, p.column), (2, 8));
+    }
+
+    #[test]
+    fn additional_properties_point_at_each_extra_key() {
+        let f = check(
+            r#"{"additionalProperties": false, "properties": {"a": {}}}"#,
+            "{\"a\": 1,\n \"b\": 2,\n \"c\": 3}",
+        );
+        let at: Vec<_> = f
+            .iter()
+            .map(|f| (f.pointer.as_str(), f.position.unwrap().line, f.position.unwrap().column))
+            .collect();
+        assert_eq!(at, vec![("/b", 2, 2), ("/c", 3, 2)]);
+    }
+
+    #[test]
+    fn one_of_reports_the_closest_branch() {
+        let schema = r#"{"oneOf": [
+            {"type": "string"},
+            {"type": "object", "required": ["kind", "n"], "properties": {"n": {"type": "integer"}}}
+        ]}"#;
+        let f = check(schema, r#"{"kind": "x", "n": "seven"}"#);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, "schema/type");
+        assert_eq!(f[0].pointer, "/n");
+        assert!(f[0].message.contains("closest is branch 1"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn formats_are_asserted_by_default() {
+        let f = check(r#"{"format": "date"}"#, r#""2026-02-30""#);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "schema/format");
+    }
+
+    #[test]
+    fn findings_are_sorted_by_position() {
+        let f = check(
+            r#"{"properties": {"a": {"type": "string"}, "b": {"type": "string"}}}"#,
+            r#"{"b": 1, "a": 2}"#,
+        );
+        assert_eq!(f[0].pointer, "/b");
+        assert_eq!(f[1].pointer, "/a");
+    }
+}
+
+/// What happened to one input.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The input as given (a path, or `-` for stdin).
+    pub path: String,
+    /// The schema used, when one was chosen.
+    pub schema: Option<String>,
+    /// Checked (with findings), or could not be checked.
+    pub outcome: Outcome,
+}
+
+/// The result of checking one input.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The document was checked; it is valid when no finding is an error.
+    Checked {
+        /// Every finding, sorted by position.
+        findings: Vec<Finding>,
+    },
+    /// The document could not be checked (unreadable, too large, bad schema).
+    NotChecked {
+        /// Why.
+        message: String,
+        /// How to fix it, when there is a way.
+        hint: Option<String>,
+    },
+}
+
+impl FileReport {
+    /// Valid: checked, and no finding is an error.
+    pub fn is_valid(&self) -> bool {
+        matches!(&self.outcome, Outcome::Checked { findings } if findings.iter().all(|f| f.level != Level::Error))
+    }
+
+    /// The findings (empty when not checked).
+    pub fn findings(&self) -> &[Finding] {
+        match &self.outcome {
+            Outcome::Checked { findings } => findings,
+            Outcome::NotChecked { .. } => &[],
+        }
+    }
+
+    /// `valid`, `invalid` or `error` (could not check).
+    pub fn status(&self) -> &'static str {
+        match &self.outcome {
+            Outcome::NotChecked { .. } => "error",
+            Outcome::Checked { .. } if self.is_valid() => "valid",
+            Outcome::Checked { .. } => "invalid",
+        }
+    }
+}
+
+/// Settings for [`Checker`].
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Schema forced by `--schema`; otherwise chosen per document.
+    pub schema: Option<SchemaSource>,
+    /// Format assertions and the like.
+    pub schema_options: SchemaOptions,
+    /// Largest document loaded, in bytes.
+    pub max_size: u64,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            schema: None,
+            schema_options: SchemaOptions::default(),
+            max_size: crate::document::DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+/// Checks documents against a schema compiled once and shared by all.
+#[derive(Debug)]
+pub struct Checker {
+    forced: Option<CompiledSchema>,
+    options: CheckOptions,
+}
+
+impl Checker {
+    /// Compiles the forced schema, if any. Fails when it cannot be used.
+    pub fn new(options: CheckOptions) -> Result<Self, SchemaError> {
+        let forced = options
+            .schema
+            .as_ref()
+            .map(|source| CompiledSchema::load(source, options.schema_options))
+            .transpose()?;
+        Ok(Self { forced, options })
+    }
+
+    /// Checks a file, or stdin when `path` is `-`.
+    pub fn check_path(&self, path: &Path) -> FileReport {
+        let name = path.display().to_string();
+        let bytes = if path == Path::new("-") {
+            document::read_reader_limited(std::io::stdin().lock(), path, self.options.max_size)
+        } else {
+            document::read_limited(path, self.options.max_size)
+        };
+        match bytes {
+            Ok(bytes) => self.check_bytes(&name, bytes),
+            Err(error) => not_checked(name, None, &error),
+        }
+    }
+
+    /// Checks a document given as bytes.
+    pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
+        let document = match Document::parse(bytes) {
+            Ok(document) => document,
+            Err(error) => {
+                return FileReport {
+                    path: name.to_string(),
+                    schema: None,
+                    outcome: Outcome::Checked {
+                        findings: vec![document_finding(&error)],
+                    },
+                };
+            }
+        };
+        let schema = match self.schema_for(&document) {
+            Ok(schema) => schema,
+            Err(error) => return not_checked(name.to_string(), None, &error),
+        };
+        FileReport {
+            path: name.to_string(),
+            schema: Some(schema.name.clone()),
+            outcome: Outcome::Checked {
+                findings: validate(&document, schema),
+            },
+        }
+    }
+
+    /// `--schema`, else the document's `$schema` when it names a built-in,
+    /// else the joint statement schema.
+    fn schema_for(&self, document: &Document) -> Result<&CompiledSchema, SchemaError> {
+        if let Some(forced) = &self.forced {
+            return Ok(forced);
+        }
+        let named = document
+            .value
+            .get("$schema")
+            .and_then(serde_json::Value::as_str)
+            .and_then(crate::schema::builtin);
+        match named {
+            Some(builtin) => crate::schema::compiled_builtin(builtin, self.options.schema_options),
+            None => crate::schema::joint_statement(self.options.schema_options),
+        }
+    }
+
+    /// Checks many inputs in parallel; reports come back in input order.
+    pub fn check_all(&self, paths: &[PathBuf]) -> Vec<FileReport> {
+        use rayon::prelude::*;
+        paths.par_iter().map(|p| self.check_path(p)).collect()
+    }
+}
+
+fn not_checked(path: String, schema: Option<String>, error: &dyn Hinted) -> FileReport {
+    FileReport {
+        path,
+        schema,
+        outcome: Outcome::NotChecked {
+            message: error.to_string(),
+            hint: error.hint(),
+        },
+    }
+}
+
+/// Errors that know how a user can fix them.
+pub trait Hinted: std::fmt::Display {
+    /// A one-line suggestion, when there is one.
+    fn hint(&self) -> Option<String>;
+}
+
+impl Hinted for DocumentError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            DocumentError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                Some("check the path; directories are searched for *.json files".into())
+            }
+            DocumentError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                Some("check the file's permissions".into())
+            }
+            DocumentError::TooLarge { .. } => {
+                Some("raise the limit with --max-size BYTES if the file is really a statement".into())
+            }
+            DocumentError::DuplicateKey { .. } => {
+                Some("remove one of the two keys: a record must not be ambiguous".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Hinted for SchemaError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            SchemaError::Unknown { .. } => Some(format!(
+                "give a schema file, or one of the built-in schemas: {}",
+                crate::schema::BUILTINS
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            SchemaError::UnresolvableRef { .. } => Some(
+                "put the referenced schema in the same folder as the schema that refers to it"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+fn document_finding(error: &DocumentError) -> Finding {
+    match error {
+        DocumentError::Syntax { position, message } => Finding {
+            rule: "json/syntax".into(),
+            level: Level::Error,
+            message: message.clone(),
+            pointer: String::new(),
+            position: Some(*position),
+            related: Vec::new(),
+        },
+        DocumentError::DuplicateKey {
+            pointer,
+            key,
+            first,
+            second,
+        } => Finding {
+            rule: "json/duplicate-key".into(),
+            level: Level::Error,
+            message: format!(
+                "duplicate key {key:?}: first at line {}, column {}; a record must not be ambiguous",
+                first.line, first.column
+            ),
+            pointer: pointer.clone(),
+            position: Some(*second),
+            related: vec![*first],
+        },
+        other => Finding {
+            rule: "json/unreadable".into(),
+            level: Level::Error,
+            message: other.to_string(),
+            pointer: String::new(),
+            position: None,
+            related: Vec::new(),
+        },
+    }
+}
+
+/// Expands inputs: files as given, directories to every `*.json` below them
+/// (sorted, hidden entries skipped), `-` for stdin.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            walk_json(input, &mut found);
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    out
+}
+
+fn walk_json(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        // Unreadable folders are reported when read as files.
+        out.push(dir.to_path_buf());
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk_json(&path, out),
+            Ok(_) if path.extension().is_some_and(|e| e == "json") => out.push(path),
+            _ => {}
+        }
+    }
+}
