@@ -20,7 +20,9 @@ pub struct Sha512Digest(pub [u8; 64]);
 
 /// A digest's text form could not be parsed.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("not a {algorithm} digest: {text:?} (expected `{algorithm}:` and {hex_len} lower-case hex digits)")]
+#[error(
+    "not a {algorithm} digest: {text:?} (expected `{algorithm}:` and {hex_len} lower-case hex digits)"
+)]
 pub struct ParseDigestError {
     /// The algorithm expected.
     pub algorithm: &'static str,
@@ -271,7 +273,9 @@ mod tests {
 
     #[test]
     fn streaming_equals_one_shot_across_buffer_boundaries() {
-        let data: Vec<u8> = (0..(BUFFER_SIZE * 2 + 17)).map(|i| (i % 251) as u8).collect();
+        let data: Vec<u8> = (0..(BUFFER_SIZE * 2 + 17))
+            .map(|i| (i % 251) as u8)
+            .collect();
         let streamed = Digests::of_reader(&data[..]).unwrap();
         assert_eq!(streamed, Digests::of_bytes(&data));
         assert_eq!(Sha256Digest::of_reader(&data[..]).unwrap(), streamed.sha256);

@@ -58,7 +58,6 @@ pub fn write_human(
     reports: &[FileReport],
     out: &mut dyn Write,
     err: &mut dyn Write,
-    sources: &dyn Fn(&str) -> Option<Vec<u8>>,
 ) -> io::Result<()> {
     for report in reports {
         match &report.outcome {
@@ -69,13 +68,8 @@ pub fn write_human(
                 }
             }
             Outcome::Checked { findings } => {
-                let source = if findings.is_empty() {
-                    None
-                } else {
-                    sources(&report.path)
-                };
                 for finding in findings {
-                    write_human_finding(out, &report.path, finding, source.as_deref())?;
+                    write_human_finding(out, &report.path, finding, report.source.as_deref())?;
                 }
                 let schema = report.schema.as_deref().unwrap_or("-");
                 writeln!(out, "{}: {} ({schema})", report.path, report.status())?;
@@ -294,8 +288,12 @@ pub fn junit_report(reports: &[FileReport]) -> String {
         "tests=\"{}\" failures=\"{}\" errors=\"{}\"",
         s.files, s.invalid, s.not_checked
     );
-    xml.push_str(&format!("<testsuites name=\"docseal validate\" {counts}>\n"));
-    xml.push_str(&format!("  <testsuite name=\"docseal validate\" {counts}>\n"));
+    xml.push_str(&format!(
+        "<testsuites name=\"docseal validate\" {counts}>\n"
+    ));
+    xml.push_str(&format!(
+        "  <testsuite name=\"docseal validate\" {counts}>\n"
+    ));
     for report in reports {
         let name = xml_escape(&report.path);
         match &report.outcome {
@@ -311,8 +309,10 @@ pub fn junit_report(reports: &[FileReport]) -> String {
                 ));
             }
             Outcome::Checked { findings } => {
-                let errors: Vec<&Finding> =
-                    findings.iter().filter(|f| f.level == Level::Error).collect();
+                let errors: Vec<&Finding> = findings
+                    .iter()
+                    .filter(|f| f.level == Level::Error)
+                    .collect();
                 if errors.is_empty() {
                     xml.push_str(&format!(
                         "    <testcase classname=\"docseal.validate\" name=\"{name}\"/>\n"
@@ -326,7 +326,13 @@ pub fn junit_report(reports: &[FileReport]) -> String {
                             .position
                             .map(|p| format!(":{}:{}", p.line, p.column))
                             .unwrap_or_default();
-                        format!("{}{at}: {}[{}]: {}\n", report.path, f.level.as_str(), f.rule, f.message)
+                        format!(
+                            "{}{at}: {}[{}]: {}\n",
+                            report.path,
+                            f.level.as_str(),
+                            f.rule,
+                            f.message
+                        )
                     })
                     .collect();
                 let message = format!(
@@ -440,6 +446,7 @@ mod tests {
                     related: vec![],
                 }],
             },
+            source: None,
         }
     }
 
@@ -464,8 +471,14 @@ mod tests {
         let sarif = sarif_report(&[invalid()]);
         let result = &sarif["runs"][0]["results"][0];
         assert_eq!(result["ruleIndex"], 0);
-        assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"][0]["id"], "schema/required");
-        assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+        assert_eq!(
+            sarif["runs"][0]["tool"]["driver"]["rules"][0]["id"],
+            "schema/required"
+        );
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            2
+        );
         assert_eq!(
             result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "a%2Cb.json"

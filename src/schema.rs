@@ -8,8 +8,8 @@
 //! last segment names a file there with that same `$id`). Anything else is an
 //! error: docseal never fetches.
 
-use std::path::{Path, PathBuf};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
@@ -154,7 +154,8 @@ impl CompiledSchema {
                     path: path.clone(),
                     source,
                 };
-                let bytes = document::read_limited(path, document::DEFAULT_MAX_SIZE).map_err(load)?;
+                let bytes =
+                    document::read_limited(path, document::DEFAULT_MAX_SIZE).map_err(load)?;
                 let value = document::parse_strict(&bytes).map_err(load)?;
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 let name = value
@@ -186,7 +187,11 @@ impl CompiledSchema {
 
     /// Compiles a schema given as bytes (e.g. embedded in a bundle), with no
     /// folder to resolve relative references against.
-    pub fn from_bytes(name: &str, bytes: &[u8], options: SchemaOptions) -> Result<Self, SchemaError> {
+    pub fn from_bytes(
+        name: &str,
+        bytes: &[u8],
+        options: SchemaOptions,
+    ) -> Result<Self, SchemaError> {
         let value = document::parse_strict(bytes).map_err(|source| SchemaError::Load {
             path: PathBuf::from(name),
             source,
@@ -214,7 +219,10 @@ impl CompiledSchema {
         }
         let validator = opts.build(value).map_err(|e| {
             let message = e.to_string();
-            if matches!(e.kind(), jsonschema::error::ValidationErrorKind::Referencing(_)) {
+            if matches!(
+                e.kind(),
+                jsonschema::error::ValidationErrorKind::Referencing(_)
+            ) {
                 SchemaError::UnresolvableRef {
                     schema: name.clone(),
                     message,
@@ -245,7 +253,9 @@ pub fn compiled_builtin(
     let cache = CACHE.get_or_init(Cache::default);
     // A poisoned lock only means another thread panicked while compiling;
     // the map itself is still consistent.
-    let mut map = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut map = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(compiled) = map.get(&(builtin.id, options)) {
         return Ok(compiled);
     }
@@ -300,11 +310,9 @@ impl jsonschema::Retrieve for OfflineRetriever {
                 .zip(std::path::absolute(&path).ok())
                 .is_some_and(|(d, p)| p.starts_with(d));
             if !inside {
-                return Err(format!(
-                    "{text} is outside the schema's folder {}",
-                    dir.display()
-                )
-                .into());
+                return Err(
+                    format!("{text} is outside the schema's folder {}", dir.display()).into(),
+                );
             }
             return read_schema(&path);
         }

@@ -95,8 +95,7 @@ fn collect(
 ) {
     let pointer = error.instance_path().as_str().to_string();
     match error.kind() {
-        ValidationErrorKind::AnyOf { context }
-        | ValidationErrorKind::OneOfNotValid { context } => {
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             let keyword = error.kind().keyword();
             if let Some((index, branch)) = closest_branch(context) {
                 let note = format!(
@@ -200,7 +199,10 @@ fn message(error: &ValidationError<'_>) -> String {
             format!("{value} is not one of {}", list_options(options))
         }
         ValidationErrorKind::Constant { expected_value } => {
-            format!("{value} is not the expected value {}", short_value(expected_value))
+            format!(
+                "{value} is not the expected value {}",
+                short_value(expected_value)
+            )
         }
         ValidationErrorKind::Format { format } => format!("{value} is not a valid {format:?}"),
         ValidationErrorKind::Pattern { pattern } => {
@@ -288,7 +290,13 @@ mod tests {
         );
         let at: Vec<_> = f
             .iter()
-            .map(|f| (f.pointer.as_str(), f.position.unwrap().line, f.position.unwrap().column))
+            .map(|f| {
+                (
+                    f.pointer.as_str(),
+                    f.position.unwrap().line,
+                    f.position.unwrap().column,
+                )
+            })
             .collect();
         assert_eq!(at, vec![("/b", 2, 2), ("/c", 3, 2)]);
     }
@@ -303,7 +311,11 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].rule, "schema/type");
         assert_eq!(f[0].pointer, "/n");
-        assert!(f[0].message.contains("closest is branch 1"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("closest is branch 1"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
@@ -333,6 +345,8 @@ pub struct FileReport {
     pub schema: Option<String>,
     /// Checked (with findings), or could not be checked.
     pub outcome: Outcome,
+    /// The document's bytes, kept only when there are findings to show in context.
+    pub source: Option<std::sync::Arc<[u8]>>,
 }
 
 /// The result of checking one input.
@@ -431,8 +445,8 @@ impl Checker {
 
     /// Checks a document given as bytes.
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
-        let document = match Document::parse(bytes) {
-            Ok(document) => document,
+        let value = match document::parse_strict(&bytes) {
+            Ok(value) => value,
             Err(error) => {
                 return FileReport {
                     path: name.to_string(),
@@ -440,19 +454,22 @@ impl Checker {
                     outcome: Outcome::Checked {
                         findings: vec![document_finding(&error)],
                     },
+                    source: Some(bytes.into()),
                 };
             }
         };
+        let document = Document { bytes, value };
         let schema = match self.schema_for(&document) {
             Ok(schema) => schema,
             Err(error) => return not_checked(name.to_string(), None, &error),
         };
+        let findings = validate(&document, schema);
+        let source = (!findings.is_empty()).then(|| document.bytes.into());
         FileReport {
             path: name.to_string(),
             schema: Some(schema.name.clone()),
-            outcome: Outcome::Checked {
-                findings: validate(&document, schema),
-            },
+            outcome: Outcome::Checked { findings },
+            source,
         }
     }
 
@@ -482,6 +499,7 @@ impl Checker {
 
 fn not_checked(path: String, schema: Option<String>, error: &dyn Hinted) -> FileReport {
     FileReport {
+        source: None,
         path,
         schema,
         outcome: Outcome::NotChecked {
@@ -508,9 +526,9 @@ impl Hinted for DocumentError {
             {
                 Some("check the file's permissions".into())
             }
-            DocumentError::TooLarge { .. } => {
-                Some("raise the limit with --max-size BYTES if the file is really a statement".into())
-            }
+            DocumentError::TooLarge { .. } => Some(
+                "raise the limit with --max-size BYTES if the file is really a statement".into(),
+            ),
             DocumentError::DuplicateKey { .. } => {
                 Some("remove one of the two keys: a record must not be ambiguous".into())
             }

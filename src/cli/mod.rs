@@ -67,7 +67,11 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Status::Error } else { Status::Ok };
+            let code = if e.use_stderr() {
+                Status::Error
+            } else {
+                Status::Ok
+            };
             let _ = e.print();
             return ExitCode::from(code as u8);
         }

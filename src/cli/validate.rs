@@ -25,7 +25,9 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exit codes: 0 all valid, 1 some document invalid, 2 could not check (2 wins over 1).")]
+#[command(
+    after_help = "Exit codes: 0 all valid, 1 some document invalid, 2 could not check (2 wins over 1)."
+)]
 pub struct Args {
     /// Files, folders (every *.json below them) or `-` for stdin.
     #[arg(value_name = "PATH")]
@@ -75,8 +77,7 @@ pub fn run(args: Args) -> Result<Status, CliError> {
         Format::Human => {
             let mut out = Vec::new();
             let mut err = Vec::new();
-            let sources = |path: &str| std::fs::read(path).ok();
-            report::write_human(&reports, &mut out, &mut err, &sources)
+            report::write_human(&reports, &mut out, &mut err)
                 .map_err(|e| CliError::new(e.to_string()))?;
             write_stdout(&out)?;
             eprint!("{}", String::from_utf8_lossy(&err));

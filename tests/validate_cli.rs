@@ -1,0 +1,268 @@
+//! `docseal validate` from the command line: outputs pinned byte for byte,
+//! exit codes for every kind of failure.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::{assert_snapshot, docseal, run};
+
+const REFERENCE: &str = "statements/kz-rs-2026-02-27.json";
+const INVALID: &str = "tests/fixtures/invalid-statement.json";
+
+#[test]
+fn reference_text_is_the_shared_corpus_file_byte_for_byte() {
+    let ours = std::fs::read("statements/kz-rs-2026-02-27.txt").unwrap();
+    let shared =
+        std::fs::read(common::corpus().join("00_kazakhstan-serbia-joint-statement-2026.txt"))
+            .unwrap();
+    assert_eq!(ours, shared);
+}
+
+#[test]
+fn reference_statement_is_valid() {
+    let (code, out, err) = run(docseal().args(["validate", REFERENCE]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        out,
+        "statements/kz-rs-2026-02-27.json: valid (urn:docseal:schema:joint-statement:1)\n"
+    );
+    assert_eq!(err, "1 file checked: 1 valid, 0 invalid\n");
+}
+
+#[test]
+fn valid_document_in_every_format() {
+    for format in ["json", "sarif", "junit", "github"] {
+        let (code, out, _) = run(docseal().args(["validate", "--format", format, REFERENCE]));
+        assert_eq!(code, 0, "{format}");
+        assert_snapshot(&format!("validate-valid.{format}"), &out);
+    }
+}
+
+#[test]
+fn invalid_document_in_every_format() {
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let (code, out, _) = run(docseal().args(["validate", "--format", format, INVALID]));
+        assert_eq!(code, 1, "{format}");
+        assert_snapshot(&format!("validate-invalid.{format}"), &out);
+    }
+}
+
+#[test]
+fn invalid_document_positions_are_exact() {
+    let (_, out, _) = run(docseal().args(["validate", "--format", "json", INVALID]));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = report["files"][0]["findings"].as_array().unwrap();
+    let at: Vec<(String, String, u64, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["pointer"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect = |rule: &str, pointer: &str, line, column| {
+        (rule.to_string(), pointer.to_string(), line, column)
+    };
+    assert_eq!(
+        at,
+        vec![
+            expect("schema/pattern", "/id", 3, 9),
+            expect("schema/required", "/parties/1", 8, 5),
+            expect("schema/format", "/occasion/start", 10, 51),
+            expect("schema/additionalProperties", "/body/0/colour", 12, 92),
+            expect("schema/pattern", "/source/sha256", 14, 81),
+        ]
+    );
+    assert_eq!(report["summary"]["invalid"], 1);
+}
+
+#[test]
+fn duplicate_keys_are_refused_with_both_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.json");
+    std::fs::write(&path, "{\n  \"id\": \"a\",\n  \"id\": \"b\"\n}\n").unwrap();
+    let (code, out, _) = run(docseal().arg("validate").arg(&path));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(
+            ":3:3: error[json/duplicate-key]: duplicate key \"id\": first at line 2, column 3"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn oversize_files_are_refused_not_loaded() {
+    let (code, _, err) = run(docseal().args(["validate", "--max-size", "100", REFERENCE]));
+    assert_eq!(code, 2);
+    assert!(err.contains("over the limit of 100 bytes"), "{err}");
+    assert!(
+        err.contains("hint: raise the limit with --max-size"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unreadable_files_cannot_be_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink(dir.path().join("missing"), &link).unwrap();
+    let (code, _, err) = run(docseal().arg("validate").arg(&link));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("error: ") && err.contains("cannot read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn could_not_check_wins_over_invalid() {
+    let (code, out, err) = run(docseal().args(["validate", REFERENCE, INVALID, "missing.json"]));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("3 files checked: 1 valid, 1 invalid, 1 could not be checked"));
+}
+
+#[test]
+fn no_paths_is_a_usage_error_with_a_hint() {
+    let (code, _, err) = run(docseal().arg("validate"));
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: no files to validate\nhint: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_schema_and_unresolvable_ref_cannot_check() {
+    for (schema, expected) in [
+        (
+            "tests/fixtures/refs/bad.schema.json",
+            "is not a valid JSON Schema",
+        ),
+        (
+            "tests/fixtures/refs/unresolvable.schema.json",
+            "cannot resolve $ref",
+        ),
+        ("no-such-schema", "unknown schema"),
+    ] {
+        let (code, _, err) = run(docseal().args(["validate", "--schema", schema, REFERENCE]));
+        assert_eq!(code, 2, "{schema}");
+        assert!(err.contains(expected), "{schema}: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+    }
+}
+
+#[test]
+fn refs_resolve_offline_in_the_schema_folder() {
+    for schema in ["main.schema.json", "relative.schema.json"] {
+        let schema = format!("tests/fixtures/refs/{schema}");
+        let (code, out, _) = stdin_validate(&schema, r#"{"when": "2026-02-30"}"#, &[]);
+        assert_eq!(code, 1, "{schema}: {out}");
+        assert!(out.contains("error[schema/format]"), "{out}");
+        let (code, _, _) = stdin_validate(&schema, r#"{"when": "2026-02-27"}"#, &[]);
+        assert_eq!(code, 0, "{schema}");
+    }
+}
+
+#[test]
+fn format_assertions_can_be_turned_off() {
+    let schema = "tests/fixtures/refs/main.schema.json";
+    let (code, _, _) = stdin_validate(
+        schema,
+        r#"{"when": "not a date"}"#,
+        &["--no-format-assertions"],
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn every_draft_is_supported() {
+    let cases = [
+        (
+            "http://json-schema.org/draft-04/schema#",
+            r#"{"maximum": 10, "exclusiveMaximum": true}"#,
+        ),
+        (
+            "http://json-schema.org/draft-06/schema#",
+            r#"{"exclusiveMaximum": 10}"#,
+        ),
+        (
+            "http://json-schema.org/draft-07/schema#",
+            r#"{"exclusiveMaximum": 10}"#,
+        ),
+        (
+            "https://json-schema.org/draft/2019-09/schema",
+            r#"{"exclusiveMaximum": 10}"#,
+        ),
+        (
+            "https://json-schema.org/draft/2020-12/schema",
+            r#"{"exclusiveMaximum": 10}"#,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (draft, rule)) in cases.iter().enumerate() {
+        let schema = dir.path().join(format!("s{i}.json"));
+        let text = format!(
+            r#"{{"$schema": "{draft}", "type": "object", "properties": {{"n": {rule}}}, "required": ["n"]}}"#
+        );
+        std::fs::write(&schema, text).unwrap();
+        let schema = schema.to_str().unwrap();
+        assert_eq!(stdin_validate(schema, r#"{"n": 9}"#, &[]).0, 0, "{draft}");
+        let (code, out, _) = stdin_validate(schema, r#"{"n": 10}"#, &[]);
+        assert_eq!(code, 1, "{draft}: {out}");
+        assert!(out.contains("-:1:7: error[schema/"), "{draft}: {out}");
+    }
+}
+
+#[test]
+fn folders_are_searched_recursively_in_a_stable_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("b/nested")).unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("b/nested/z.json")).unwrap();
+    std::fs::copy(INVALID, dir.path().join("a.json")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not json").unwrap();
+    let (code, out, _) = run(docseal()
+        .args(["validate", "--format", "json"])
+        .arg(dir.path()));
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2);
+    assert!(paths[0].ends_with("/a.json") && paths[1].ends_with("/b/nested/z.json"));
+}
+
+fn stdin_validate(schema: &str, doc: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut child = docseal()
+        .args(["validate", "--schema", schema])
+        .args(extra)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(doc.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
