@@ -30,8 +30,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod canonical;
 pub mod digest;
 pub mod document;
+pub mod keys;
 pub mod report;
 pub mod schema;
 pub mod validate;
