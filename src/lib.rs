@@ -31,8 +31,11 @@
 //! ```
 
 pub mod canonical;
+pub mod config;
 pub mod digest;
 pub mod document;
+pub mod fsutil;
+pub mod keyring;
 pub mod keys;
 pub mod report;
 pub mod schema;

@@ -2,6 +2,8 @@
 //! library user would need lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod hash;
+mod key;
 mod validate;
 
 use std::io::{self, Write};
@@ -60,6 +62,20 @@ struct Cli {
 enum Command {
     /// Validate statement files against a JSON Schema.
     Validate(validate::Args),
+    /// Print digests: canonical (RFC 8785) for JSON, and of the file bytes.
+    Hash(hash::Args),
+    /// Manage Ed25519 keys and the keyring's trust.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+}
+
+/// `--format` of commands that report data.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// For people.
+    Human,
+    /// For scripts.
+    Json,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -78,6 +94,8 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Hash(args) => hash::run(args),
+        Command::Key(command) => key::run(command),
     };
     let status = match result {
         Ok(status) => status,
@@ -101,4 +119,12 @@ fn write_stdout(text: &[u8]) -> Result<(), CliError> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::new(format!("cannot write to stdout: {e}"))),
     }
+}
+
+/// Pretty JSON on stdout, with a final newline.
+fn write_json(value: &serde_json::Value) -> Result<(), CliError> {
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
+    text.push('\n');
+    write_stdout(text.as_bytes())
 }

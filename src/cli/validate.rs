@@ -7,7 +7,7 @@ use docseal::report::{self, Summary};
 use docseal::schema::{SchemaOptions, SchemaSource};
 use docseal::validate::{CheckOptions, Checker, Hinted};
 
-use super::{CliError, Status, write_stdout};
+use super::{CliError, Status, write_json, write_stdout};
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -97,11 +97,6 @@ pub fn run(args: Args) -> Result<Status, CliError> {
     })
 }
 
-fn write_json(value: &serde_json::Value) -> Result<(), CliError> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
-    text.push('\n');
-    write_stdout(text.as_bytes())
-}
 
 fn hinted(error: &dyn Hinted) -> CliError {
     let mut e = CliError::new(error.to_string());
