@@ -190,7 +190,7 @@ pub fn private_key_pem(
         public_key: None,
     };
     let pem = match passphrase {
-        Some(pass) => info.encrypt(OsRng, pass).and_then(|doc| {
+        Some(pass) => encrypt(&info, pass).and_then(|doc| {
             doc.to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
                 .map_err(Into::into)
         }),
@@ -202,6 +202,23 @@ pub fn private_key_pem(
             }),
     };
     pem.map_err(|e| e.to_string())
+}
+
+/// scrypt cost: N = 2^14, r = 8, p = 1 (16 MiB). The same as
+/// `openssl pkcs8 -scrypt`; a larger N exceeds OpenSSL's default 32 MiB
+/// scrypt memory limit and OpenSSL could no longer read the key.
+const SCRYPT_LOG_N: u8 = 14;
+
+fn encrypt(info: &PrivateKeyInfo<'_>, passphrase: &[u8]) -> pkcs8::Result<pkcs8::SecretDocument> {
+    use rand_core::RngCore;
+    let mut salt = [0u8; 16];
+    let mut iv = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    OsRng.fill_bytes(&mut iv);
+    let cost = scrypt::Params::new(SCRYPT_LOG_N, 8, 1, 32)
+        .map_err(|_| pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::EncryptFailed))?;
+    let params = pkcs8::pkcs5::pbes2::Parameters::scrypt_aes256cbc(cost, &salt, &iv)?;
+    info.encrypt_with_params(params, passphrase)
 }
 
 /// SPKI PEM of a public key.
