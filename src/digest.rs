@@ -67,6 +67,13 @@ impl Sha512Digest {
         hex(&self.0)
     }
 
+    /// SHA-512 of everything a reader yields, with a fixed buffer.
+    pub fn of_reader(reader: impl Read) -> io::Result<Self> {
+        let mut hasher = Sha512::new();
+        for_each_chunk(reader, |chunk| hasher.update(chunk))?;
+        Ok(Self(hasher.finalize().into()))
+    }
+
     /// Parses 128 hex digits with no prefix.
     pub fn from_hex(text: &str) -> Option<Self> {
         parse_hex::<64>(text).map(Self)
@@ -129,6 +136,26 @@ impl Digests {
         hasher.update(bytes);
         hasher.finish()
     }
+}
+
+/// Both digests of a file. Files of 8 MiB or more are read twice, by two
+/// threads at once (one per algorithm), so both cores work; the second read
+/// comes from the page cache.
+pub fn digests_of_file(path: &std::path::Path) -> io::Result<Digests> {
+    let length = std::fs::metadata(path)?.len();
+    if length < 8 << 20 {
+        return Digests::of_reader(std::fs::File::open(path)?);
+    }
+    let (sha256, sha512) = rayon::join(
+        || Sha256Digest::of_reader(std::fs::File::open(path)?),
+        || Sha512Digest::of_reader(std::fs::File::open(path)?),
+    );
+    let digests = Digests {
+        sha256: sha256?,
+        sha512: sha512?,
+        length,
+    };
+    Ok(digests)
 }
 
 /// Reads `reader` to its end in fixed-size chunks.

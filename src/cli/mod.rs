@@ -2,6 +2,7 @@
 //! library user would need lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bundle;
 mod hash;
 mod key;
 mod validate;
@@ -64,6 +65,16 @@ enum Command {
     Validate(validate::Args),
     /// Print digests: canonical (RFC 8785) for JSON, and of the file bytes.
     Hash(hash::Args),
+    /// Seal a statement into a signed, deterministic bundle (BagIt in zip).
+    Seal(bundle::SealArgs),
+    /// Add another party's signature to a bundle.
+    Cosign(bundle::CosignArgs),
+    /// Verify bundles or any BagIt bag: every digest, signature, trust and policy.
+    Verify(bundle::VerifyArgs),
+    /// Show what a bundle holds and who signed it, without verifying.
+    Inspect(bundle::InspectArgs),
+    /// Extract a bundle safely into a folder.
+    Extract(bundle::ExtractArgs),
     /// Manage Ed25519 keys and the keyring's trust.
     #[command(subcommand)]
     Key(key::KeyCommand),
@@ -96,6 +107,11 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Key(command) => key::run(command),
+        Command::Seal(args) => bundle::seal(args),
+        Command::Cosign(args) => bundle::cosign(args),
+        Command::Verify(args) => bundle::verify(args),
+        Command::Inspect(args) => bundle::inspect(args),
+        Command::Extract(args) => bundle::extract(args),
     };
     let status = match result {
         Ok(status) => status,

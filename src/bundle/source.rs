@@ -1,0 +1,439 @@
+//! Where a bag's files come from: a folder on disk, or a zip read in place
+//! (never extracted) through a hardened reader that refuses unsafe archives
+//! before anything is hashed.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+use zip::{CompressionMethod, ZipArchive};
+
+/// Limits applied when reading a zip.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Most entries in one archive.
+    pub max_entries: usize,
+    /// Largest total uncompressed size.
+    pub max_total_size: u64,
+    /// Largest ratio of uncompressed to compressed size for entries over 1 MiB.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_entries: 1_000_000,
+            max_total_size: 1 << 40,
+            max_ratio: 1000,
+        }
+    }
+}
+
+/// Why an archive is refused (stable codes in [`UnsafeArchive::code`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{entry}: {reason}")]
+pub struct UnsafeArchive {
+    /// Stable code, e.g. `path-traversal`.
+    pub code: &'static str,
+    /// The entry concerned (raw name, lossily decoded).
+    pub entry: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Errors opening or reading a bag.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// The file or folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// Path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// Not a zip at all, or a broken one.
+    #[error("{path} is not a readable zip archive: {message}")]
+    NotZip {
+        /// Path.
+        path: PathBuf,
+        /// What the zip reader said.
+        message: String,
+    },
+    /// The archive is refused for safety.
+    #[error("unsafe archive: {0}")]
+    Unsafe(UnsafeArchive),
+}
+
+/// A file of the bag: path relative to the bag root, and its size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BagEntry {
+    /// Path relative to the bag root, `/`-separated.
+    pub path: String,
+    /// Uncompressed size in bytes.
+    pub size: u64,
+}
+
+/// A bag's files, from a folder or a zip.
+#[derive(Debug)]
+pub enum BagSource {
+    /// A bag folder on disk.
+    Dir {
+        /// The bag root.
+        root: PathBuf,
+        /// Its files, sorted.
+        entries: Vec<BagEntry>,
+    },
+    /// A zip holding one root folder.
+    Zip {
+        /// The zip file.
+        path: PathBuf,
+        /// The root folder's name (the bag name).
+        root: String,
+        /// Files (not folders), sorted, with their index in the archive.
+        entries: Vec<BagEntry>,
+        /// Archive index of each entry path.
+        index: BTreeMap<String, usize>,
+    },
+}
+
+impl BagSource {
+    /// Opens a folder or a zip file.
+    pub fn open(path: &Path, limits: Limits) -> Result<Self, SourceError> {
+        let meta = std::fs::metadata(path).map_err(|source| SourceError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if meta.is_dir() {
+            let mut entries = Vec::new();
+            walk(path, path, &mut entries).map_err(|source| SourceError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            entries.sort_by(|a, b| a.path.cmp(&b.path));
+            Ok(Self::Dir {
+                root: path.to_path_buf(),
+                entries,
+            })
+        } else {
+            open_zip(path, limits)
+        }
+    }
+
+    /// The bag's files, sorted by path.
+    pub fn entries(&self) -> &[BagEntry] {
+        match self {
+            Self::Dir { entries, .. } | Self::Zip { entries, .. } => entries,
+        }
+    }
+
+    /// The bag's name: the zip's root folder or the folder's name.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Dir { root, .. } => std::path::absolute(root)
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_default(),
+            Self::Zip { root, .. } => root.clone(),
+        }
+    }
+
+    /// Whether the bag has a file at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.entries().binary_search_by(|e| e.path.as_str().cmp(path)).is_ok()
+    }
+
+    /// Reads a small file whole (tag files), refusing more than `limit` bytes.
+    pub fn read_small(&self, path: &str, limit: u64) -> io::Result<Vec<u8>> {
+        let mut reader = self.opener()?;
+        let mut bytes = Vec::new();
+        reader.with_reader(path, &mut |r| {
+            r.take(limit + 1).read_to_end(&mut bytes)?;
+            Ok(())
+        })?;
+        if bytes.len() as u64 > limit {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{path} is larger than {limit} bytes"),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// A handle that reads entries; make one per thread.
+    pub fn opener(&self) -> io::Result<Opener<'_>> {
+        Ok(match self {
+            Self::Dir { root, .. } => Opener::Dir(root),
+            Self::Zip { path, index, .. } => Opener::Zip {
+                archive: ZipArchive::new(BufReader::new(File::open(path)?))
+                    .map_err(io::Error::other)?,
+                index,
+            },
+        })
+    }
+}
+
+/// Reads entries of a [`BagSource`].
+pub enum Opener<'a> {
+    /// From a folder.
+    Dir(&'a Path),
+    /// From a zip archive.
+    Zip {
+        /// The archive.
+        archive: ZipArchive<BufReader<File>>,
+        /// Entry indices.
+        index: &'a BTreeMap<String, usize>,
+    },
+}
+
+impl Opener<'_> {
+    /// Calls `f` with a reader over the entry's uncompressed bytes. For zips
+    /// the read is bounded by the declared size and checked against it and
+    /// the CRC-32, so a lying header cannot inflate without limit.
+    pub fn with_reader(
+        &mut self,
+        path: &str,
+        f: &mut dyn FnMut(&mut dyn Read) -> io::Result<()>,
+    ) -> io::Result<()> {
+        match self {
+            Self::Dir(root) => {
+                let mut file = BufReader::with_capacity(256 * 1024, File::open(root.join(path))?);
+                f(&mut file)
+            }
+            Self::Zip { archive, index } => {
+                let i = *index
+                    .get(path)
+                    .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, path.to_string()))?;
+                let mut file = archive.by_index(i).map_err(io::Error::other)?;
+                let declared = file.size();
+                let mut counted = CountingReader {
+                    inner: (&mut file).take(declared + 1),
+                    count: 0,
+                };
+                f(&mut counted)?;
+                // Drain what the callback left, so the size and CRC are checked.
+                io::copy(&mut counted, &mut io::sink())?;
+                if counted.count != declared {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{path}: {} bytes where the header says {declared}", counted.count),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+struct CountingReader<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<BagEntry>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(root, &path, out)?;
+        } else if kind.is_file() {
+            let relative = path.strip_prefix(root).map_err(io::Error::other)?;
+            let name = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(BagEntry {
+                path: name,
+                size: entry.metadata()?.len(),
+            });
+        }
+        // Symlinks and other special files are not part of a bag.
+    }
+    Ok(())
+}
+
+fn unsafe_entry(code: &'static str, entry: &str, reason: impl Into<String>) -> SourceError {
+    SourceError::Unsafe(UnsafeArchive {
+        code,
+        entry: entry.to_string(),
+        reason: reason.into(),
+    })
+}
+
+/// Checks an entry name; returns its components.
+fn check_name(raw: &[u8]) -> Result<String, SourceError> {
+    let shown = String::from_utf8_lossy(raw).into_owned();
+    let Ok(name) = std::str::from_utf8(raw) else {
+        return Err(unsafe_entry("bad-name", &shown, "name is not UTF-8"));
+    };
+    if name.contains('\0') {
+        return Err(unsafe_entry("bad-name", &shown, "name contains NUL"));
+    }
+    if name.contains('\\') {
+        return Err(unsafe_entry("bad-name", name, "name contains a backslash"));
+    }
+    if name.starts_with('/') {
+        return Err(unsafe_entry("absolute-path", name, "absolute path"));
+    }
+    let bytes = name.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return Err(unsafe_entry("absolute-path", name, "drive letter"));
+    }
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    for part in trimmed.split('/') {
+        if part == ".." {
+            return Err(unsafe_entry("path-traversal", name, "`..` component"));
+        }
+        if part.is_empty() || part == "." {
+            return Err(unsafe_entry("bad-name", name, "empty or `.` component"));
+        }
+    }
+    Ok(name.to_string())
+}
+
+fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
+    let file = File::open(path).map_err(|source| SourceError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| SourceError::NotZip {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    if archive.len() > limits.max_entries {
+        return Err(unsafe_entry(
+            "too-many-entries",
+            &path.display().to_string(),
+            format!("{} entries, more than {}", archive.len(), limits.max_entries),
+        ));
+    }
+    if !archive.comment().is_empty() {
+        // Not dangerous, but a docseal bundle has none; a comment could carry
+        // text that looks authoritative. Reported by verify, not refused here.
+    }
+    let mut root: Option<String> = None;
+    let mut seen = HashSet::new();
+    let mut seen_nfc = HashSet::new();
+    let mut entries = Vec::new();
+    let mut index = BTreeMap::new();
+    let mut ranges = Vec::new();
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).map_err(|e| SourceError::NotZip {
+            path: path.to_path_buf(),
+            message: format!("entry {i}: {e}"),
+        })?;
+        let name = check_name(file.name_raw())?;
+        if file.enclosed_name().is_none() {
+            return Err(unsafe_entry("path-traversal", &name, "name escapes the archive"));
+        }
+        if !seen.insert(name.clone()) {
+            return Err(unsafe_entry("duplicate-name", &name, "the name appears twice"));
+        }
+        if !seen_nfc.insert(name.nfc().collect::<String>()) {
+            return Err(unsafe_entry(
+                "duplicate-name",
+                &name,
+                "the name equals another one after Unicode NFC normalization",
+            ));
+        }
+        if file.is_symlink() {
+            return Err(unsafe_entry("symlink", &name, "symbolic links are refused"));
+        }
+        if file.encrypted() {
+            return Err(unsafe_entry("encrypted", &name, "encrypted entries are refused"));
+        }
+        if !matches!(file.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
+            return Err(unsafe_entry(
+                "unsupported-compression",
+                &name,
+                format!("compression {:?}; only Stored and Deflate are read", file.compression()),
+            ));
+        }
+        let (size, packed) = (file.size(), file.compressed_size());
+        if file.compression() == CompressionMethod::Stored && size != packed {
+            return Err(unsafe_entry("inconsistent-header", &name, "stored entry whose sizes differ"));
+        }
+        if size > 1 << 20 && size / packed.max(1) > limits.max_ratio {
+            return Err(unsafe_entry(
+                "zip-bomb",
+                &name,
+                format!("expands {size} bytes from {packed} (ratio over {})", limits.max_ratio),
+            ));
+        }
+        total = total.saturating_add(size);
+        if total > limits.max_total_size {
+            return Err(unsafe_entry(
+                "zip-bomb",
+                &name,
+                format!("total size over the limit of {} bytes", limits.max_total_size),
+            ));
+        }
+        let start = file.header_start();
+        let end = file.data_start().map_or(start, |d| d.saturating_add(packed));
+        ranges.push((start, end, name.clone()));
+        let first = name.split('/').next().unwrap_or_default().to_string();
+        match &root {
+            None => root = Some(first.clone()),
+            Some(r) if *r != first => {
+                return Err(unsafe_entry("outside-root", &name, format!("outside the root folder {r}/")));
+            }
+            Some(_) => {}
+        }
+        if name.ends_with('/') {
+            continue;
+        }
+        let Some(relative) = name.strip_prefix(&format!("{first}/")) else {
+            return Err(unsafe_entry("outside-root", &name, "a file at the top of the archive"));
+        };
+        index.insert(relative.to_string(), i);
+        entries.push(BagEntry {
+            path: relative.to_string(),
+            size,
+        });
+    }
+    ranges.sort();
+    for pair in ranges.windows(2) {
+        if pair[1].0 < pair[0].1 {
+            return Err(unsafe_entry(
+                "overlapping-entries",
+                &pair[1].2,
+                format!("its data overlaps {}", pair[0].2),
+            ));
+        }
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(BagSource::Zip {
+        path: path.to_path_buf(),
+        root: root.unwrap_or_default(),
+        entries,
+        index,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name(b"bag/data/a.txt").is_ok());
+        for bad in [&b"/etc/passwd"[..], b"bag/../x", b"bag\\x", b"C:x", b"bag/a\0b", b"bag//x", b"bag/./x"] {
+            assert!(check_name(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+}

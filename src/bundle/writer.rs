@@ -1,0 +1,328 @@
+//! Writing bundles deterministically: `seal` (the first signature) and
+//! `cosign` (one more, without changing a byte of what was signed before).
+//!
+//! Zip rules: entries sorted by byte order of their names, one fixed
+//! timestamp, mode 0644, Unix host, UTF-8 names, Deflate for text and Stored
+//! for attachments, no comments, no extra fields. The file is written to a
+//! temporary name beside the target and renamed, never over an existing file.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use ed25519_dalek::SigningKey;
+use time::OffsetDateTime;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::layout::{self, BagInfo, SignedStatement, TagManifestDigests};
+use crate::digest::{Digests, Sha256Digest, Sha512Digest};
+use crate::keys::{self, KeyId};
+
+/// Errors writing a bundle.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// Reading an input or writing the output failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The output exists.
+    #[error("{0} already exists; docseal never overwrites a bundle")]
+    Exists(PathBuf),
+    /// Two payload files would have the same name.
+    #[error("two attachments are both named {0}")]
+    DuplicateAttachment(String),
+    /// The zip writer failed.
+    #[error("writing the zip: {0}")]
+    Zip(String),
+    /// The key already signed this bundle.
+    #[error("key {0} has already signed this bundle")]
+    AlreadySigned(KeyId),
+}
+
+/// Who signs, and when.
+#[derive(Debug)]
+pub struct Signer<'a> {
+    /// The signing key.
+    pub key: &'a SigningKey,
+    /// Party signed for.
+    pub party: String,
+    /// Who signs.
+    pub signer: String,
+    /// `signatory` or `witness`.
+    pub role: String,
+    /// When: also the zip timestamp of the new entries.
+    pub time: OffsetDateTime,
+}
+
+/// What goes into a new bundle.
+#[derive(Debug)]
+pub struct SealInput<'a> {
+    /// The statement id: the bag name.
+    pub id: String,
+    /// `data/statement.json`, exact bytes.
+    pub statement: Vec<u8>,
+    /// Canonical digest of the statement.
+    pub statement_digest: Sha256Digest,
+    /// `data/statement.txt`, when given.
+    pub source_text: Option<PathBuf>,
+    /// `data/attachments/<file name>`.
+    pub attachments: Vec<PathBuf>,
+    /// Schema file name (under `metadata/schema/`) and exact bytes.
+    pub schema: (String, Vec<u8>),
+    /// `metadata/validation.json` bytes.
+    pub validation: Vec<u8>,
+    /// `bag-info.txt` fields besides sizes and date.
+    pub description: String,
+    /// Parties, for `Source-Organization`.
+    pub organization: String,
+    /// The sealer.
+    pub signer: Signer<'a>,
+}
+
+enum Content {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+struct Entry {
+    path: String,
+    content: Content,
+    deflate: bool,
+}
+
+/// Seals a new bundle at `out`. Returns its SHA-256.
+pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteError> {
+    if out.exists() {
+        return Err(WriteError::Exists(out.to_path_buf()));
+    }
+    let mut payload = vec![Entry {
+        path: layout::STATEMENT_PATH.into(),
+        content: Content::Bytes(input.statement.clone()),
+        deflate: true,
+    }];
+    if let Some(text) = &input.source_text {
+        payload.push(Entry { path: layout::SOURCE_PATH.into(), content: Content::File(text.clone()), deflate: true });
+    }
+    for file in &input.attachments {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = format!("{}{name}", layout::ATTACHMENTS_DIR);
+        if payload.iter().any(|e| e.path == path) {
+            return Err(WriteError::DuplicateAttachment(name));
+        }
+        payload.push(Entry { path, content: Content::File(file.clone()), deflate: is_text(&name) });
+    }
+    // Hash every payload file (in parallel; big files stream).
+    let digests = hash_payload(&payload)?;
+    let sizes: BTreeMap<String, u64> = digests.iter().map(|(p, d)| (p.clone(), d.length)).collect();
+    let (bytes, count) = layout::oxum(&sizes);
+    let info = BagInfo {
+        external_identifier: input.id.clone(),
+        external_description: input.description.clone(),
+        source_organization: input.organization.clone(),
+        bagging_date: input.signer.time.date().to_string(),
+        payload_bytes: bytes,
+        payload_files: count,
+    };
+    let mut tags: Vec<(String, Vec<u8>)> = vec![
+        ("bagit.txt".into(), layout::BAGIT_TXT.as_bytes().to_vec()),
+        ("bag-info.txt".into(), info.text().into_bytes()),
+        ("manifest-sha256.txt".into(), layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha256.hex()))).into_bytes()),
+        ("manifest-sha512.txt".into(), layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha512.hex()))).into_bytes()),
+        (format!("{}{}", layout::SCHEMA_DIR, input.schema.0), input.schema.1.clone()),
+        (layout::VALIDATION_PATH.into(), input.validation.clone()),
+    ];
+    let tag_digests: Vec<(String, Digests)> = tags.iter().map(|(p, b)| (p.clone(), Digests::of_bytes(b))).collect();
+    let tm256 = layout::manifest_text(tag_digests.iter().map(|(p, d)| (p.as_str(), d.sha256.hex())));
+    let tm512 = layout::manifest_text(tag_digests.iter().map(|(p, d)| (p.as_str(), d.sha512.hex())));
+    let bound = TagManifestDigests {
+        sha256: Sha256Digest::of_bytes(tm256.as_bytes()),
+        sha512: Sha512Digest::of_bytes(tm512.as_bytes()),
+    };
+    tags.push(("tagmanifest-sha256.txt".into(), tm256.into_bytes()));
+    tags.push(("tagmanifest-sha512.txt".into(), tm512.into_bytes()));
+    let schema_digest = Sha256Digest::of_bytes(&input.schema.1);
+    tags.extend(signature_files(&input.id, bound, input.statement_digest, schema_digest, &input.signer));
+    let mut entries = payload;
+    entries.extend(tags.into_iter().map(|(path, bytes)| Entry { path, content: Content::Bytes(bytes), deflate: true }));
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    let time = zip_time(input.signer.time);
+    write_zip_atomic(out, |zip| {
+        for entry in &entries {
+            let name = format!("{}/{}", input.id, entry.path);
+            zip.start_file(name, options(time, entry.deflate)).map_err(|e| io::Error::other(e.to_string()))?;
+            match &entry.content {
+                Content::Bytes(bytes) => zip.write_all(bytes)?,
+                Content::File(path) => {
+                    let mut file = BufReader::with_capacity(256 * 1024, File::open(path)?);
+                    io::copy(&mut file, zip)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The three files of one signature.
+fn signature_files(
+    bag: &str,
+    tagmanifest: TagManifestDigests,
+    statement: Sha256Digest,
+    schema: Sha256Digest,
+    signer: &Signer<'_>,
+) -> Vec<(String, Vec<u8>)> {
+    let key = KeyId::of(&signer.key.verifying_key());
+    let signed = SignedStatement {
+        kind: layout::SIGNATURE_TYPE.into(),
+        bag: bag.into(),
+        tagmanifest,
+        statement,
+        schema,
+        key,
+        party: signer.party.clone(),
+        signer: signer.signer.clone(),
+        role: signer.role.clone(),
+        signed_at: crate::keyring::format_time(signer.time),
+    };
+    let bytes = signed.signing_bytes();
+    let signature = keys::sign(signer.key, &bytes);
+    let mut sig_text = base64::engine::general_purpose::STANDARD.encode(signature);
+    sig_text.push('\n');
+    let base = format!("{}{}", layout::SIGNATURES_DIR, key.hex());
+    vec![
+        (format!("{base}.json"), bytes),
+        (format!("{base}.pub.pem"), keys::public_key_pem(&signer.key.verifying_key()).into_bytes()),
+        (format!("{base}.sig"), sig_text.into_bytes()),
+    ]
+}
+
+/// Adds a signature to an existing bundle, copying every entry untouched.
+/// The caller verifies the bundle first.
+pub fn cosign(bundle: &Path, signer: &Signer<'_>, out: &Path) -> Result<Sha256Digest, WriteError> {
+    if out.exists() {
+        return Err(WriteError::Exists(out.to_path_buf()));
+    }
+    let io_err = |source| WriteError::Io { path: bundle.to_path_buf(), source };
+    let mut archive = ZipArchive::new(BufReader::new(File::open(bundle).map_err(io_err)?))
+        .map_err(|e| WriteError::Zip(e.to_string()))?;
+    let mut names = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).map_err(|e| WriteError::Zip(e.to_string()))?;
+        names.push(file.name().map_err(|e| WriteError::Zip(e.to_string()))?.into_owned());
+    }
+    let root = names.first().and_then(|n| n.split('/').next()).unwrap_or_default().to_string();
+    let read = |archive: &mut ZipArchive<BufReader<File>>, rel: &str| -> Result<Vec<u8>, WriteError> {
+        let mut bytes = Vec::new();
+        archive
+            .by_name(&format!("{root}/{rel}"))
+            .map_err(|e| WriteError::Zip(format!("{rel}: {e}")))?
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        Ok(bytes)
+    };
+    let key = KeyId::of(&signer.key.verifying_key());
+    if names.iter().any(|n| n.contains(&format!("{}{}", layout::SIGNATURES_DIR, key.hex()))) {
+        return Err(WriteError::AlreadySigned(key));
+    }
+    let tm256 = read(&mut archive, "tagmanifest-sha256.txt")?;
+    let tm512 = read(&mut archive, "tagmanifest-sha512.txt")?;
+    let statement = read(&mut archive, layout::STATEMENT_PATH)?;
+    let statement_digest = crate::canonical::canonical_digest(&statement)
+        .map_err(|e| WriteError::Zip(format!("statement: {e}")))?;
+    let schema_name = names
+        .iter()
+        .find_map(|n| n.strip_prefix(&format!("{root}/{}", layout::SCHEMA_DIR)).map(str::to_owned))
+        .ok_or_else(|| WriteError::Zip("no embedded schema".into()))?;
+    let schema = read(&mut archive, &format!("{}{schema_name}", layout::SCHEMA_DIR))?;
+    let new_files = signature_files(
+        &root,
+        TagManifestDigests { sha256: Sha256Digest::of_bytes(&tm256), sha512: Sha512Digest::of_bytes(&tm512) },
+        statement_digest,
+        Sha256Digest::of_bytes(&schema),
+        signer,
+    );
+    let mut order: Vec<(String, Option<usize>)> = names.iter().cloned().enumerate().map(|(i, n)| (n, Some(i))).collect();
+    let new_by_name: BTreeMap<String, Vec<u8>> = new_files.into_iter().map(|(p, b)| (format!("{root}/{p}"), b)).collect();
+    order.extend(new_by_name.keys().map(|n| (n.clone(), None)));
+    order.sort_by(|a, b| a.0.cmp(&b.0));
+    let time = zip_time(signer.time);
+    write_zip_atomic(out, |zip| {
+        for (name, index) in &order {
+            match index {
+                Some(i) => {
+                    let file = archive.by_index_raw(*i).map_err(|e| io::Error::other(e.to_string()))?;
+                    zip.raw_copy_file(file).map_err(|e| io::Error::other(e.to_string()))?;
+                }
+                None => {
+                    zip.start_file(name.clone(), options(time, true)).map_err(|e| io::Error::other(e.to_string()))?;
+                    zip.write_all(&new_by_name[name])?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn hash_payload(payload: &[Entry]) -> Result<Vec<(String, Digests)>, WriteError> {
+    use rayon::prelude::*;
+    payload
+        .par_iter()
+        .map(|e| {
+            let digests = match &e.content {
+                Content::Bytes(b) => Digests::of_bytes(b),
+                Content::File(path) => crate::digest::digests_of_file(path)
+                    .map_err(|source| WriteError::Io { path: path.clone(), source })?,
+            };
+            Ok((e.path.clone(), digests))
+        })
+        .collect()
+}
+
+fn is_text(name: &str) -> bool {
+    let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    matches!(ext.as_str(), "txt" | "json" | "xml" | "html" | "htm" | "csv" | "md" | "tsv")
+}
+
+fn options(time: zip::DateTime, deflate: bool) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(if deflate { CompressionMethod::Deflated } else { CompressionMethod::Stored })
+        .last_modified_time(time)
+        .unix_permissions(0o644)
+        .system(zip::System::Unix)
+        .large_file(false)
+}
+
+/// The zip timestamp of a time (clamped to what DOS times can hold).
+fn zip_time(t: OffsetDateTime) -> zip::DateTime {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let year = t.year().clamp(1980, 2107) as u16;
+    zip::DateTime::from_date_and_time(year, t.month() as u8, t.day(), t.hour(), t.minute(), t.second())
+        .unwrap_or_default()
+}
+
+fn write_zip_atomic(
+    out: &Path,
+    fill: impl FnOnce(&mut ZipWriter<File>) -> io::Result<()>,
+) -> Result<Sha256Digest, WriteError> {
+    let io_err = |source| WriteError::Io { path: out.to_path_buf(), source };
+    crate::fsutil::write_atomic_with(out, true, |file| {
+        let handle = file.try_clone()?;
+        let mut zip = ZipWriter::new(handle);
+        fill(&mut zip)?;
+        let mut inner = zip.finish().map_err(|e| io::Error::other(e.to_string()))?;
+        inner.flush()?;
+        Ok(())
+    })
+    .map_err(|e| if e.kind() == io::ErrorKind::AlreadyExists { WriteError::Exists(out.to_path_buf()) } else { io_err(e) })?;
+    let mut file = File::open(out).map_err(io_err)?;
+    file.rewind().map_err(io_err)?;
+    Sha256Digest::of_reader(file).map_err(io_err)
+}
