@@ -131,7 +131,10 @@ mod tests {
         let project = Project::discover(&deep).unwrap().unwrap();
         assert_eq!(keyring_dir(None, Some(&project)), project.root.join("ring"));
         assert_eq!(project.config.verify.require_parties, vec!["KZ"]);
-        assert_eq!(keyring_dir(Some(Path::new("x")), Some(&project)), PathBuf::from("x"));
+        assert_eq!(
+            keyring_dir(Some(Path::new("x")), Some(&project)),
+            PathBuf::from("x")
+        );
     }
 
     #[test]

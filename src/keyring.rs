@@ -47,7 +47,11 @@ pub struct TrustEntry {
     #[serde(with = "time::serde::rfc3339")]
     pub valid_from: OffsetDateTime,
     /// Last moment a signature by this key counts, if limited.
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub valid_until: Option<OffsetDateTime>,
     /// Revocation, if any: signatures made at or after this time do not count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,7 +214,10 @@ impl Keyring {
 
     /// Finds a key by full id, `sha256:` prefix, or a unique hex prefix.
     pub fn find(&self, id: &str) -> Result<&TrustEntry, KeyringError> {
-        let hex = id.strip_prefix("sha256:").unwrap_or(id).to_ascii_lowercase();
+        let hex = id
+            .strip_prefix("sha256:")
+            .unwrap_or(id)
+            .to_ascii_lowercase();
         let matches: Vec<&TrustEntry> = self
             .trust
             .keys
@@ -287,7 +294,12 @@ impl Keyring {
     }
 
     /// Revokes a key from `at` on. Refused if it is already revoked.
-    pub fn revoke(&mut self, id: &str, at: OffsetDateTime, reason: &str) -> Result<TrustEntry, KeyringError> {
+    pub fn revoke(
+        &mut self,
+        id: &str,
+        at: OffsetDateTime,
+        reason: &str,
+    ) -> Result<TrustEntry, KeyringError> {
         let key = self.find(id)?.key;
         let entry = self
             .trust
@@ -319,16 +331,18 @@ impl Keyring {
     /// Writes the trust file atomically.
     pub fn save(&self) -> Result<(), KeyringError> {
         let path = self.dir.join(TRUST_FILE);
-        let mut text = serde_json::to_string_pretty(&self.trust).map_err(|e| KeyringError::Invalid {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
+        let mut text =
+            serde_json::to_string_pretty(&self.trust).map_err(|e| KeyringError::Invalid {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
         text.push('\n');
         std::fs::create_dir_all(&self.dir).map_err(|source| KeyringError::Io {
             path: self.dir.clone(),
             source,
         })?;
-        crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| KeyringError::Io { path, source })
+        crate::fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|source| KeyringError::Io { path, source })
     }
 }
 
@@ -404,7 +418,11 @@ pub fn parse_time(text: &str) -> Result<OffsetDateTime, String> {
     let date_format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(text, &date_format)
         .map(|d| d.midnight().assume_utc())
-        .map_err(|_| format!("{text:?} is not an RFC 3339 time (2026-02-27T10:00:00Z) or a date (2026-02-27)"))
+        .map_err(|_| {
+            format!(
+                "{text:?} is not an RFC 3339 time (2026-02-27T10:00:00Z) or a date (2026-02-27)"
+            )
+        })
 }
 
 #[cfg(test)]
@@ -435,7 +453,10 @@ mod tests {
         let entries = vec![e.clone()];
         let policy = TrustPolicy::new(&entries);
         assert_eq!(policy.evaluate(&id, t("2026-02-27")).code(), "trusted");
-        assert_eq!(policy.evaluate(&id, t("2025-12-31")).code(), "not-yet-valid");
+        assert_eq!(
+            policy.evaluate(&id, t("2025-12-31")).code(),
+            "not-yet-valid"
+        );
         assert_eq!(policy.evaluate(&id, t("2027-01-01")).code(), "expired");
         let other = KeyId::of(&keys::generate().verifying_key());
         assert_eq!(policy.evaluate(&other, t("2026-02-27")).code(), "unknown");
@@ -460,7 +481,14 @@ mod tests {
         let ring_dir = dir.path().join("ring");
         let mut ring = Keyring::open(&ring_dir).unwrap();
         let e = ring
-            .trust_key(&pub_path, "RS", "Office of the President", t("2026-01-01"), None, false)
+            .trust_key(
+                &pub_path,
+                "RS",
+                "Office of the President",
+                t("2026-01-01"),
+                None,
+                false,
+            )
             .unwrap();
         assert!(ring_dir.join(&e.file).exists());
         assert!(matches!(
@@ -470,9 +498,13 @@ mod tests {
         let ring = Keyring::open(&ring_dir).unwrap();
         assert_eq!(ring.find(&e.key.hex()[..8]).unwrap().key, e.key);
         assert_eq!(ring.find(&e.key.to_string()).unwrap().key, e.key);
-        assert!(matches!(ring.find("ffffffffffff"), Err(KeyringError::NoSuchKey(_)) | Ok(_)));
+        assert!(matches!(
+            ring.find("ffffffffffff"),
+            Err(KeyringError::NoSuchKey(_)) | Ok(_)
+        ));
         let mut ring = ring;
-        ring.revoke(&e.key.hex()[..8], t("2026-03-01"), "lost").unwrap();
+        ring.revoke(&e.key.hex()[..8], t("2026-03-01"), "lost")
+            .unwrap();
         assert!(matches!(
             ring.revoke(&e.key.hex(), t("2026-04-01"), "again"),
             Err(KeyringError::AlreadyRevoked { .. })
@@ -486,6 +518,9 @@ mod tests {
     fn trust_file_with_unknown_version_or_duplicates_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(TRUST_FILE), r#"{"version": 9, "keys": []}"#).unwrap();
-        assert!(matches!(Keyring::open(dir.path()), Err(KeyringError::Invalid { .. })));
+        assert!(matches!(
+            Keyring::open(dir.path()),
+            Err(KeyringError::Invalid { .. })
+        ));
     }
 }

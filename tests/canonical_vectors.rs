@@ -29,7 +29,8 @@ fn every_input_canonicalizes_to_its_output() {
 
 #[test]
 fn es6_number_serialization() {
-    let text = std::fs::read_to_string(common::shared().join("vectors/jcs/es6-numbers-1k.txt")).unwrap();
+    let text =
+        std::fs::read_to_string(common::shared().join("vectors/jcs/es6-numbers-1k.txt")).unwrap();
     let mut checked = 0;
     for line in text.lines() {
         let (bits, expected) = line.split_once(',').unwrap();

@@ -12,10 +12,17 @@ use docseal::keys::{self, KeyError};
 use zeroize::Zeroizing;
 
 fn openssl(args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl").args(args).output().expect("openssl is installed");
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl is installed");
     (
         out.status.success(),
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     )
 }
 
@@ -28,20 +35,50 @@ fn openssl_reads_docseal_keys_and_verifies_docseal_signatures() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("kz");
     let (code, out, err) = run(docseal()
-        .args(["key", "generate", "--party", "KZ", "--signer", "Test signer", "-o"])
+        .args([
+            "key",
+            "generate",
+            "--party",
+            "KZ",
+            "--signer",
+            "Test signer",
+            "-o",
+        ])
         .arg(&base)
         .env("DOCSEAL_PASSPHRASE", "correct horse battery"));
     assert_eq!(code, 0, "{err}");
     let private = dir.path().join("kz.key.pem");
     let public = dir.path().join("kz.pub.pem");
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o600);
-    assert!(std::fs::read_to_string(&private).unwrap().starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assert_eq!(
+        std::fs::metadata(&private).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        std::fs::read_to_string(&private)
+            .unwrap()
+            .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    );
 
     // openssl reads the encrypted private key with the passphrase (scrypt), and the public key.
-    let (ok, text) = openssl(&["pkey", "-in", s(&private), "-passin", "pass:correct horse battery", "-noout", "-text"]);
+    let (ok, text) = openssl(&[
+        "pkey",
+        "-in",
+        s(&private),
+        "-passin",
+        "pass:correct horse battery",
+        "-noout",
+        "-text",
+    ]);
     assert!(ok && text.contains("ED25519 Private-Key"), "{text}");
-    let (ok, _) = openssl(&["pkey", "-in", s(&private), "-passin", "pass:wrong", "-noout"]);
+    let (ok, _) = openssl(&[
+        "pkey",
+        "-in",
+        s(&private),
+        "-passin",
+        "pass:wrong",
+        "-noout",
+    ]);
     assert!(!ok, "openssl must refuse a wrong passphrase");
     let (ok, text) = openssl(&["pkey", "-pubin", "-in", s(&public), "-noout", "-text"]);
     assert!(ok && text.contains("ED25519 Public-Key"), "{text}");
@@ -51,25 +88,64 @@ fn openssl_reads_docseal_keys_and_verifies_docseal_signatures() {
     assert_eq!(out.trim(), keys::KeyId::of(&key).to_string());
 
     // A docseal signature verifies with openssl pkeyutl -rawin.
-    let signing = keys::read_private_key(&private, &mut || Some(Zeroizing::new("correct horse battery".into())))
-        .unwrap()
-        .key;
+    let signing = keys::read_private_key(&private, &mut || {
+        Some(Zeroizing::new("correct horse battery".into()))
+    })
+    .unwrap()
+    .key;
     let msg = dir.path().join("msg");
     std::fs::write(&msg, b"{\"type\":\"docseal-signature/1\"}").unwrap();
     let sig = dir.path().join("sig");
     std::fs::write(&sig, keys::sign(&signing, &std::fs::read(&msg).unwrap())).unwrap();
-    let (ok, text) = openssl(&["pkeyutl", "-verify", "-pubin", "-inkey", s(&public), "-rawin", "-in", s(&msg), "-sigfile", s(&sig)]);
-    assert!(ok && text.contains("Signature Verified Successfully"), "{text}");
+    let (ok, text) = openssl(&[
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        s(&public),
+        "-rawin",
+        "-in",
+        s(&msg),
+        "-sigfile",
+        s(&sig),
+    ]);
+    assert!(
+        ok && text.contains("Signature Verified Successfully"),
+        "{text}"
+    );
     std::fs::write(&msg, b"{\"type\":\"docseal-signature/2\"}").unwrap();
-    let (ok, _) = openssl(&["pkeyutl", "-verify", "-pubin", "-inkey", s(&public), "-rawin", "-in", s(&msg), "-sigfile", s(&sig)]);
+    let (ok, _) = openssl(&[
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        s(&public),
+        "-rawin",
+        "-in",
+        s(&msg),
+        "-sigfile",
+        s(&sig),
+    ]);
     assert!(!ok);
 
     // Never overwrites.
     let (code, _, err) = run(docseal()
-        .args(["key", "generate", "--party", "KZ", "--signer", "x", "--no-passphrase", "-o"])
+        .args([
+            "key",
+            "generate",
+            "--party",
+            "KZ",
+            "--signer",
+            "x",
+            "--no-passphrase",
+            "-o",
+        ])
         .arg(&base));
     assert_eq!(code, 2);
-    assert!(err.contains("already exists") && err.contains("hint: "), "{err}");
+    assert!(
+        err.contains("already exists") && err.contains("hint: "),
+        "{err}"
+    );
 }
 
 #[test]
@@ -78,7 +154,19 @@ fn openssl_keys_work_as_docseal_signing_keys() {
     let plain = dir.path().join("plain.pem");
     let encrypted = dir.path().join("enc.pem");
     assert!(openssl(&["genpkey", "-algorithm", "ed25519", "-out", s(&plain)]).0);
-    assert!(openssl(&["genpkey", "-algorithm", "ed25519", "-aes-256-cbc", "-pass", "pass:s3cret", "-out", s(&encrypted)]).0);
+    assert!(
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "ed25519",
+            "-aes-256-cbc",
+            "-pass",
+            "pass:s3cret",
+            "-out",
+            s(&encrypted)
+        ])
+        .0
+    );
     for (path, pass) in [(&plain, None), (&encrypted, Some("s3cret"))] {
         let key = keys::read_private_key(path, &mut || pass.map(|p| Zeroizing::new(p.to_string())))
             .unwrap()
@@ -90,12 +178,23 @@ fn openssl_keys_work_as_docseal_signing_keys() {
             args.extend(["-passin", Box::leak(format!("pass:{p}").into_boxed_str())]);
         }
         assert!(openssl(&args).0);
-        assert_eq!(keys::read_public_key(&pub_path).unwrap(), key.verifying_key());
+        assert_eq!(
+            keys::read_public_key(&pub_path).unwrap(),
+            key.verifying_key()
+        );
         let msg = b"statement bytes";
-        assert!(keys::verify(&key.verifying_key(), msg, &keys::sign(&key, msg)));
+        assert!(keys::verify(
+            &key.verifying_key(),
+            msg,
+            &keys::sign(&key, msg)
+        ));
     }
     let wrong = keys::read_private_key(&encrypted, &mut || Some(Zeroizing::new("nope".into())));
-    assert!(matches!(wrong, Err(KeyError::WrongPassphrase { .. })), "{:?}", wrong.err());
+    assert!(
+        matches!(wrong, Err(KeyError::WrongPassphrase { .. })),
+        "{:?}",
+        wrong.err()
+    );
 }
 
 #[test]
@@ -103,8 +202,30 @@ fn wrong_kinds_of_keys_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let rsa = dir.path().join("rsa.pem");
     let ec = dir.path().join("ec.pem");
-    assert!(openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", s(&rsa)]).0);
-    assert!(openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", s(&ec)]).0);
+    assert!(
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:1024",
+            "-out",
+            s(&rsa)
+        ])
+        .0
+    );
+    assert!(
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            s(&ec)
+        ])
+        .0
+    );
     for (path, name) in [(&rsa, "RSA"), (&ec, "EC")] {
         match keys::read_private_key(path, &mut || None) {
             Err(e @ KeyError::NotEd25519 { .. }) => {
@@ -115,25 +236,47 @@ fn wrong_kinds_of_keys_are_refused_clearly() {
         }
     }
     let pubkey = dir.path().join("p.pub.pem");
-    std::fs::write(&pubkey, keys::public_key_pem(&keys::generate().verifying_key())).unwrap();
-    assert!(matches!(keys::read_private_key(&pubkey, &mut || None), Err(KeyError::PublicNotPrivate { .. })));
+    std::fs::write(
+        &pubkey,
+        keys::public_key_pem(&keys::generate().verifying_key()),
+    )
+    .unwrap();
+    assert!(matches!(
+        keys::read_private_key(&pubkey, &mut || None),
+        Err(KeyError::PublicNotPrivate { .. })
+    ));
 
     let corrupted = dir.path().join("bad.pem");
-    let mut text = keys::private_key_pem(&keys::generate(), None).unwrap().to_string();
+    let mut text = keys::private_key_pem(&keys::generate(), None)
+        .unwrap()
+        .to_string();
     text.replace_range(30..34, "!!!!");
     std::fs::write(&corrupted, text).unwrap();
-    assert!(matches!(keys::read_private_key(&corrupted, &mut || None), Err(KeyError::Malformed { .. })));
+    assert!(matches!(
+        keys::read_private_key(&corrupted, &mut || None),
+        Err(KeyError::Malformed { .. })
+    ));
 
     let missing = keys::read_private_key(&dir.path().join("none.pem"), &mut || None);
     assert!(matches!(missing, Err(KeyError::Io { .. })));
 
     // World-readable private keys load with a warning.
     let loose = dir.path().join("loose.key.pem");
-    std::fs::write(&loose, keys::private_key_pem(&keys::generate(), None).unwrap().as_bytes()).unwrap();
+    std::fs::write(
+        &loose,
+        keys::private_key_pem(&keys::generate(), None)
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
     let loaded = keys::read_private_key(&loose, &mut || None).unwrap();
-    assert!(loaded.warnings[0].contains("chmod 600"), "{:?}", loaded.warnings);
+    assert!(
+        loaded.warnings[0].contains("chmod 600"),
+        "{:?}",
+        loaded.warnings
+    );
 }
 
 #[test]
@@ -142,39 +285,89 @@ fn key_commands_trust_list_show_and_revoke() {
     let ring = dir.path().join("ring");
     let base = dir.path().join("rs");
     let (code, id, _) = run(docseal()
-        .args(["key", "generate", "--party", "RS", "--signer", "Office of the President", "--no-passphrase", "-o"])
+        .args([
+            "key",
+            "generate",
+            "--party",
+            "RS",
+            "--signer",
+            "Office of the President",
+            "--no-passphrase",
+            "-o",
+        ])
         .arg(&base));
     assert_eq!(code, 0);
     let id = id.trim().to_string();
     let (code, _, err) = run(docseal()
-        .args(["key", "trust", "--party", "RS", "--signer", "Office of the President", "--valid-from", "2026-01-01", "--keyring"])
+        .args([
+            "key",
+            "trust",
+            "--party",
+            "RS",
+            "--signer",
+            "Office of the President",
+            "--valid-from",
+            "2026-01-01",
+            "--keyring",
+        ])
         .arg(&ring)
         .arg(dir.path().join("rs.pub.pem")));
     assert_eq!(code, 0, "{err}");
     let short = &id["sha256:".len().."sha256:".len() + 8];
-    let (code, out, _) = run(docseal().args(["key", "show", short, "--format", "json"]).env("DOCSEAL_KEYRING", &ring));
+    let (code, out, _) = run(docseal()
+        .args(["key", "show", short, "--format", "json"])
+        .env("DOCSEAL_KEYRING", &ring));
     assert_eq!(code, 0);
     let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown["key"], id.as_str());
     assert_eq!(shown["party"], "RS");
     assert_eq!(shown["valid_from"], "2026-01-01T00:00:00Z");
 
-    let (code, _, err) = run(docseal().args(["key", "revoke", short, "--reason", "key lost", "--at", "2026-06-01T00:00:00Z", "--keyring"]).arg(&ring));
+    let (code, _, err) = run(docseal()
+        .args([
+            "key",
+            "revoke",
+            short,
+            "--reason",
+            "key lost",
+            "--at",
+            "2026-06-01T00:00:00Z",
+            "--keyring",
+        ])
+        .arg(&ring));
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(docseal().args(["key", "revoke", short, "--reason", "again", "--keyring"]).arg(&ring));
+    let (code, _, err) = run(docseal()
+        .args(["key", "revoke", short, "--reason", "again", "--keyring"])
+        .arg(&ring));
     assert_eq!(code, 2);
-    assert!(err.contains("already revoked") && err.contains("key lost"), "{err}");
+    assert!(
+        err.contains("already revoked") && err.contains("key lost"),
+        "{err}"
+    );
     let (_, out, _) = run(docseal().args(["key", "list", "--keyring"]).arg(&ring));
-    assert!(out.contains("REVOKED at 2026-06-01T00:00:00Z: key lost"), "{out}");
-    let (code, _, err) = run(docseal().args(["key", "show", "ffff", "--keyring"]).arg(&ring));
+    assert!(
+        out.contains("REVOKED at 2026-06-01T00:00:00Z: key lost"),
+        "{out}"
+    );
+    let (code, _, err) = run(docseal()
+        .args(["key", "show", "ffff", "--keyring"])
+        .arg(&ring));
     assert_eq!(code, 2);
-    assert!(err.contains("no key in the keyring matches") && err.contains("hint: "), "{err}");
+    assert!(
+        err.contains("no key in the keyring matches") && err.contains("hint: "),
+        "{err}"
+    );
 }
 
 #[test]
 fn demo_keyring_marks_both_demo_keys() {
     let ring = docseal::keyring::Keyring::open(Path::new("keys")).unwrap();
-    let parties: Vec<(&str, bool)> = ring.trust.keys.iter().map(|e| (e.party.as_str(), e.demo)).collect();
+    let parties: Vec<(&str, bool)> = ring
+        .trust
+        .keys
+        .iter()
+        .map(|e| (e.party.as_str(), e.demo))
+        .collect();
     assert_eq!(parties, vec![("KZ", true), ("RS", true)]);
     for entry in &ring.trust.keys {
         let public = ring.public_key(entry).unwrap();
@@ -184,13 +377,22 @@ fn demo_keyring_marks_both_demo_keys() {
 
 #[test]
 fn hash_gives_canonical_and_file_digests() {
-    let (code, out, _) = run(docseal().args(["hash", "--format", "json", "statements/kz-rs-2026-02-27.json", "statements/kz-rs-2026-02-27.txt"]));
+    let (code, out, _) = run(docseal().args([
+        "hash",
+        "--format",
+        "json",
+        "statements/kz-rs-2026-02-27.json",
+        "statements/kz-rs-2026-02-27.txt",
+    ]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let bytes = std::fs::read("statements/kz-rs-2026-02-27.json").unwrap();
     let canonical = docseal::canonical::canonical_digest(&bytes).unwrap();
     assert_eq!(v[0]["canonical"], canonical.to_string());
-    assert_eq!(v[0]["sha256"], docseal::digest::Sha256Digest::of_bytes(&bytes).to_string());
+    assert_eq!(
+        v[0]["sha256"],
+        docseal::digest::Sha256Digest::of_bytes(&bytes).to_string()
+    );
     assert!(v[1].get("canonical").is_none());
     let (ok, text) = openssl(&["dgst", "-sha256", "statements/kz-rs-2026-02-27.txt"]);
     assert!(ok && text.contains(&v[1]["sha256"].as_str().unwrap()["sha256:".len()..]));

@@ -38,7 +38,10 @@ fn wycheproof_vectors_give_the_expected_result() {
         }
     }
     assert_eq!(checked, suite["numberOfTests"].as_u64().unwrap());
-    assert!(mismatches.is_empty(), "test cases with the wrong result: {mismatches:?}");
+    assert!(
+        mismatches.is_empty(),
+        "test cases with the wrong result: {mismatches:?}"
+    );
 }
 
 proptest! {

@@ -265,7 +265,10 @@ mod tests {
         let lines = parse_manifest("m", &text).unwrap();
         assert_eq!(lines[0].path, "data/a%\nb.txt");
         let crlf = parse_manifest("m", "AA *data/x\r\nbb\tdata/y\r\n").unwrap();
-        assert_eq!((crlf[0].hex.as_str(), crlf[0].path.as_str()), ("aa", "data/x"));
+        assert_eq!(
+            (crlf[0].hex.as_str(), crlf[0].path.as_str()),
+            ("aa", "data/x")
+        );
         assert_eq!(crlf[1].path, "data/y");
         assert!(parse_manifest("m", "zz data/x\n").is_err());
     }

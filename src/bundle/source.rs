@@ -144,7 +144,9 @@ impl BagSource {
 
     /// Whether the bag has a file at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.entries().binary_search_by(|e| e.path.as_str().cmp(path)).is_ok()
+        self.entries()
+            .binary_search_by(|e| e.path.as_str().cmp(path))
+            .is_ok()
     }
 
     /// Reads a small file whole (tag files), refusing more than `limit` bytes.
@@ -220,7 +222,10 @@ impl Opener<'_> {
                 if counted.count != declared {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!("{path}: {} bytes where the header says {declared}", counted.count),
+                        format!(
+                            "{path}: {} bytes where the header says {declared}",
+                            counted.count
+                        ),
                     ));
                 }
                 Ok(())
@@ -318,12 +323,39 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
         return Err(unsafe_entry(
             "too-many-entries",
             &path.display().to_string(),
-            format!("{} entries, more than {}", archive.len(), limits.max_entries),
+            format!(
+                "{} entries, more than {}",
+                archive.len(),
+                limits.max_entries
+            ),
         ));
     }
-    if !archive.comment().is_empty() {
-        // Not dangerous, but a docseal bundle has none; a comment could carry
-        // text that looks authoritative. Reported by verify, not refused here.
+    // The zip reader keeps one entry per name; read the central directory
+    // ourselves so that a name given twice cannot hide.
+    let raw_names = central_directory_names(path).map_err(|e| SourceError::NotZip {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut raw_seen = HashSet::new();
+    for name in &raw_names {
+        if !raw_seen.insert(name.as_slice()) {
+            return Err(unsafe_entry(
+                "duplicate-name",
+                &String::from_utf8_lossy(name),
+                "the name appears twice",
+            ));
+        }
+    }
+    if raw_names.len() != archive.len() {
+        return Err(unsafe_entry(
+            "inconsistent-header",
+            &path.display().to_string(),
+            format!(
+                "the central directory lists {} entries, the reader sees {}",
+                raw_names.len(),
+                archive.len()
+            ),
+        ));
     }
     let mut root: Option<String> = None;
     let mut seen = HashSet::new();
@@ -339,10 +371,18 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
         })?;
         let name = check_name(file.name_raw())?;
         if file.enclosed_name().is_none() {
-            return Err(unsafe_entry("path-traversal", &name, "name escapes the archive"));
+            return Err(unsafe_entry(
+                "path-traversal",
+                &name,
+                "name escapes the archive",
+            ));
         }
         if !seen.insert(name.clone()) {
-            return Err(unsafe_entry("duplicate-name", &name, "the name appears twice"));
+            return Err(unsafe_entry(
+                "duplicate-name",
+                &name,
+                "the name appears twice",
+            ));
         }
         if !seen_nfc.insert(name.nfc().collect::<String>()) {
             return Err(unsafe_entry(
@@ -355,24 +395,41 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
             return Err(unsafe_entry("symlink", &name, "symbolic links are refused"));
         }
         if file.encrypted() {
-            return Err(unsafe_entry("encrypted", &name, "encrypted entries are refused"));
+            return Err(unsafe_entry(
+                "encrypted",
+                &name,
+                "encrypted entries are refused",
+            ));
         }
-        if !matches!(file.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
+        if !matches!(
+            file.compression(),
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
             return Err(unsafe_entry(
                 "unsupported-compression",
                 &name,
-                format!("compression {:?}; only Stored and Deflate are read", file.compression()),
+                format!(
+                    "compression {:?}; only Stored and Deflate are read",
+                    file.compression()
+                ),
             ));
         }
         let (size, packed) = (file.size(), file.compressed_size());
         if file.compression() == CompressionMethod::Stored && size != packed {
-            return Err(unsafe_entry("inconsistent-header", &name, "stored entry whose sizes differ"));
+            return Err(unsafe_entry(
+                "inconsistent-header",
+                &name,
+                "stored entry whose sizes differ",
+            ));
         }
         if size > 1 << 20 && size / packed.max(1) > limits.max_ratio {
             return Err(unsafe_entry(
                 "zip-bomb",
                 &name,
-                format!("expands {size} bytes from {packed} (ratio over {})", limits.max_ratio),
+                format!(
+                    "expands {size} bytes from {packed} (ratio over {})",
+                    limits.max_ratio
+                ),
             ));
         }
         total = total.saturating_add(size);
@@ -380,17 +437,26 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
             return Err(unsafe_entry(
                 "zip-bomb",
                 &name,
-                format!("total size over the limit of {} bytes", limits.max_total_size),
+                format!(
+                    "total size over the limit of {} bytes",
+                    limits.max_total_size
+                ),
             ));
         }
         let start = file.header_start();
-        let end = file.data_start().map_or(start, |d| d.saturating_add(packed));
+        let end = file
+            .data_start()
+            .map_or(start, |d| d.saturating_add(packed));
         ranges.push((start, end, name.clone()));
         let first = name.split('/').next().unwrap_or_default().to_string();
         match &root {
             None => root = Some(first.clone()),
             Some(r) if *r != first => {
-                return Err(unsafe_entry("outside-root", &name, format!("outside the root folder {r}/")));
+                return Err(unsafe_entry(
+                    "outside-root",
+                    &name,
+                    format!("outside the root folder {r}/"),
+                ));
             }
             Some(_) => {}
         }
@@ -398,7 +464,11 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
             continue;
         }
         let Some(relative) = name.strip_prefix(&format!("{first}/")) else {
-            return Err(unsafe_entry("outside-root", &name, "a file at the top of the archive"));
+            return Err(unsafe_entry(
+                "outside-root",
+                &name,
+                "a file at the top of the archive",
+            ));
         };
         index.insert(relative.to_string(), i);
         entries.push(BagEntry {
@@ -425,6 +495,73 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
     })
 }
 
+/// Names of every central directory entry, in order, read from the raw
+/// bytes (end of central directory record, ZIP64 when needed).
+fn central_directory_names(path: &Path) -> io::Result<Vec<Vec<u8>>> {
+    use std::io::{Seek, SeekFrom};
+    let invalid = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    let tail_len = len.min(65_557);
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = vec![0u8; tail_len as usize];
+    file.read_exact(&mut tail)?;
+    let eocd = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])
+        .ok_or_else(|| invalid("no end of central directory record"))?;
+    let u16_at = |b: &[u8], i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let u32_at =
+        |b: &[u8], i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    let mut count = u16_at(&tail, eocd + 10);
+    let mut size = u32_at(&tail, eocd + 12);
+    let mut offset = u32_at(&tail, eocd + 16);
+    if (count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF) && eocd >= 20 {
+        let loc = eocd - 20;
+        if tail[loc..loc + 4] == [0x50, 0x4b, 0x06, 0x07] {
+            let record = u64::from_le_bytes(
+                tail[loc + 8..loc + 16]
+                    .try_into()
+                    .map_err(|_| invalid("zip64"))?,
+            );
+            file.seek(SeekFrom::Start(record))?;
+            let mut z = [0u8; 56];
+            file.read_exact(&mut z)?;
+            if z[..4] != [0x50, 0x4b, 0x06, 0x06] {
+                return Err(invalid("bad ZIP64 end of central directory record"));
+            }
+            let u64_at = |i: usize| u64::from_le_bytes(z[i..i + 8].try_into().unwrap_or_default());
+            count = u64_at(32);
+            size = u64_at(40);
+            offset = u64_at(48);
+        }
+    }
+    if offset.saturating_add(size) > len || size > 1 << 32 {
+        return Err(invalid("the central directory lies outside the file"));
+    }
+    file.seek(SeekFrom::Start(offset))?;
+    let mut cd = vec![0u8; size as usize];
+    file.read_exact(&mut cd)?;
+    let mut names = Vec::new();
+    let mut i = 0usize;
+    while names.len() < count as usize {
+        if i + 46 > cd.len() || cd[i..i + 4] != [0x50, 0x4b, 0x01, 0x02] {
+            return Err(invalid("truncated central directory"));
+        }
+        let (n, e, c) = (
+            u16_at(&cd, i + 28) as usize,
+            u16_at(&cd, i + 30) as usize,
+            u16_at(&cd, i + 32) as usize,
+        );
+        let name = cd
+            .get(i + 46..i + 46 + n)
+            .ok_or_else(|| invalid("truncated central directory"))?;
+        names.push(name.to_vec());
+        i += 46 + n + e + c;
+    }
+    Ok(names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,7 +569,15 @@ mod tests {
     #[test]
     fn names_are_checked() {
         assert!(check_name(b"bag/data/a.txt").is_ok());
-        for bad in [&b"/etc/passwd"[..], b"bag/../x", b"bag\\x", b"C:x", b"bag/a\0b", b"bag//x", b"bag/./x"] {
+        for bad in [
+            &b"/etc/passwd"[..],
+            b"bag/../x",
+            b"bag\\x",
+            b"C:x",
+            b"bag/a\0b",
+            b"bag//x",
+            b"bag/./x",
+        ] {
             assert!(check_name(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
     }

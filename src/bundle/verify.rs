@@ -108,7 +108,13 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn push(&mut self, code: &'static str, status: CheckStatus, subject: Option<&str>, message: impl Into<String>) {
+    fn push(
+        &mut self,
+        code: &'static str,
+        status: CheckStatus,
+        subject: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.checks.push(Check {
             code,
             status,
@@ -132,7 +138,11 @@ const TAG_FILE_LIMIT: u64 = 64 << 20;
 
 /// Verifies a bag folder or zip. I/O errors that prevent checking are
 /// returned as `Err`; everything else is a check in the report.
-pub fn verify_path(path: &Path, trust: TrustPolicy<'_>, policy: &Policy) -> Result<VerifyReport, OpenError> {
+pub fn verify_path(
+    path: &Path,
+    trust: TrustPolicy<'_>,
+    policy: &Policy,
+) -> Result<VerifyReport, OpenError> {
     let target = path.display().to_string();
     let source = match BagSource::open(path, Limits::default()) {
         Ok(source) => source,
@@ -172,7 +182,12 @@ pub fn verify_path(path: &Path, trust: TrustPolicy<'_>, policy: &Policy) -> Resu
 }
 
 /// Verifies an opened bag.
-pub fn verify_source(source: &BagSource, target: String, trust: TrustPolicy<'_>, policy: &Policy) -> VerifyReport {
+pub fn verify_source(
+    source: &BagSource,
+    target: String,
+    trust: TrustPolicy<'_>,
+    policy: &Policy,
+) -> VerifyReport {
     let mut ctx = Ctx { checks: Vec::new() };
     if matches!(source, BagSource::Zip { .. }) {
         ctx.pass("container", None, "zip archive is safe: one root folder, no unsafe names, links, encryption, overlaps or bombs");
@@ -180,10 +195,17 @@ pub fn verify_source(source: &BagSource, target: String, trust: TrustPolicy<'_>,
     let bag = source.name();
     let digests = check_bag(source, &mut ctx);
     let is_docseal = source.contains(layout::VALIDATION_PATH)
-        || source.entries().iter().any(|e| e.path.starts_with(layout::SIGNATURES_DIR));
+        || source
+            .entries()
+            .iter()
+            .any(|e| e.path.starts_with(layout::SIGNATURES_DIR));
     let mut report = VerifyReport {
         target,
-        kind: if is_docseal { "docseal-bundle" } else { "bagit" },
+        kind: if is_docseal {
+            "docseal-bundle"
+        } else {
+            "bagit"
+        },
         bag: bag.clone(),
         checks: Vec::new(),
         signers: Vec::new(),
@@ -216,44 +238,97 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
     // Declaration.
     match source.read_small("bagit.txt", TAG_FILE_LIMIT) {
         Err(_) => ctx.fail("bag.declaration", Some("bagit.txt"), "bagit.txt is missing"),
-        Ok(bytes) => match String::from_utf8(bytes).map_err(|e| e.to_string()).and_then(|t| {
-            layout::parse_tags("bagit.txt", t.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())
-        }) {
+        Ok(bytes) => match String::from_utf8(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                layout::parse_tags("bagit.txt", t.trim_start_matches('\u{feff}'))
+                    .map_err(|e| e.to_string())
+            }) {
             Err(e) => ctx.fail("bag.declaration", Some("bagit.txt"), e),
             Ok(tags) => {
                 let get = |k: &str| tags.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str());
                 match (get("BagIt-Version"), get("Tag-File-Character-Encoding")) {
                     (Some(v @ ("1.0" | "0.97" | "0.96" | "0.95")), Some(enc)) => {
                         if enc.eq_ignore_ascii_case("UTF-8") {
-                            ctx.pass("bag.declaration", Some("bagit.txt"), format!("BagIt {v}, UTF-8"));
+                            ctx.pass(
+                                "bag.declaration",
+                                Some("bagit.txt"),
+                                format!("BagIt {v}, UTF-8"),
+                            );
                         } else {
-                            ctx.warn("bag.declaration", Some("bagit.txt"), format!("BagIt {v}, tag files in {enc}: read as UTF-8"));
+                            ctx.warn(
+                                "bag.declaration",
+                                Some("bagit.txt"),
+                                format!("BagIt {v}, tag files in {enc}: read as UTF-8"),
+                            );
                         }
                     }
-                    (Some(v), _) => ctx.fail("bag.declaration", Some("bagit.txt"), format!("unsupported BagIt-Version {v}")),
+                    (Some(v), _) => ctx.fail(
+                        "bag.declaration",
+                        Some("bagit.txt"),
+                        format!("unsupported BagIt-Version {v}"),
+                    ),
                     (None, _) => ctx.fail("bag.declaration", Some("bagit.txt"), "no BagIt-Version"),
                 }
             }
         },
     }
     // Manifests.
-    let manifest_algs: Vec<&str> = ALGORITHMS.iter().copied().filter(|a| source.contains(&format!("manifest-{a}.txt"))).collect();
-    let tag_algs: Vec<&str> = ALGORITHMS.iter().copied().filter(|a| source.contains(&format!("tagmanifest-{a}.txt"))).collect();
+    let manifest_algs: Vec<&str> = ALGORITHMS
+        .iter()
+        .copied()
+        .filter(|a| source.contains(&format!("manifest-{a}.txt")))
+        .collect();
+    let tag_algs: Vec<&str> = ALGORITHMS
+        .iter()
+        .copied()
+        .filter(|a| source.contains(&format!("tagmanifest-{a}.txt")))
+        .collect();
     for entry in source.entries() {
         for prefix in ["manifest-", "tagmanifest-"] {
-            if let Some(alg) = entry.path.strip_prefix(prefix).and_then(|r| r.strip_suffix(".txt"))
+            if let Some(alg) = entry
+                .path
+                .strip_prefix(prefix)
+                .and_then(|r| r.strip_suffix(".txt"))
                 && !ALGORITHMS.contains(&alg)
             {
-                ctx.fail("bag.manifests", Some(&entry.path), format!("unsupported algorithm {alg}: cannot check it"));
+                ctx.fail(
+                    "bag.manifests",
+                    Some(&entry.path),
+                    format!("unsupported algorithm {alg}: cannot check it"),
+                );
             }
         }
     }
     if manifest_algs.is_empty() {
-        ctx.fail("bag.manifests", None, "no payload manifest (manifest-<algorithm>.txt)");
+        ctx.fail(
+            "bag.manifests",
+            None,
+            "no payload manifest (manifest-<algorithm>.txt)",
+        );
     } else if manifest_algs.iter().all(|a| *a == "md5" || *a == "sha1") {
-        ctx.warn("bag.manifests", None, format!("only weak algorithms ({}): integrity is not proven against tampering", manifest_algs.join(", ")));
+        ctx.warn(
+            "bag.manifests",
+            None,
+            format!(
+                "only weak algorithms ({}): integrity is not proven against tampering",
+                manifest_algs.join(", ")
+            ),
+        );
     } else {
-        ctx.pass("bag.manifests", None, format!("payload manifests: {}; tag manifests: {}", manifest_algs.join(", "), if tag_algs.is_empty() { "none".into() } else { tag_algs.join(", ") }));
+        ctx.pass(
+            "bag.manifests",
+            None,
+            format!(
+                "payload manifests: {}; tag manifests: {}",
+                manifest_algs.join(", "),
+                if tag_algs.is_empty() {
+                    "none".into()
+                } else {
+                    tag_algs.join(", ")
+                }
+            ),
+        );
     }
     // expected[path][alg] = hex
     let mut expected: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
@@ -273,13 +348,23 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
                     for line in lines {
                         if prefix == "manifest-" {
                             if !line.path.starts_with("data/") {
-                                ctx.fail("bag.manifests", Some(&file), format!("{} is listed but outside data/", line.path));
+                                ctx.fail(
+                                    "bag.manifests",
+                                    Some(&file),
+                                    format!("{} is listed but outside data/", line.path),
+                                );
                             }
-                            listed_payload.entry(alg).or_default().insert(line.path.clone());
+                            listed_payload
+                                .entry(alg)
+                                .or_default()
+                                .insert(line.path.clone());
                         } else {
                             listed_tags.insert(line.path.clone());
                         }
-                        if let Some(old) = expected.entry(line.path.clone()).or_default().insert(alg, line.hex)
+                        if let Some(old) = expected
+                            .entry(line.path.clone())
+                            .or_default()
+                            .insert(alg, line.hex)
                             && prefix == "tagmanifest-"
                         {
                             let _ = old;
@@ -290,33 +375,65 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
         }
     }
     // Completeness.
-    let payload: BTreeSet<String> = source.entries().iter().filter(|e| e.path.starts_with("data/")).map(|e| e.path.clone()).collect();
+    let payload: BTreeSet<String> = source
+        .entries()
+        .iter()
+        .filter(|e| e.path.starts_with("data/"))
+        .map(|e| e.path.clone())
+        .collect();
     let mut complete = true;
     for (alg, listed) in &listed_payload {
         for missing in payload.difference(listed) {
             complete = false;
-            ctx.fail("bag.complete", Some(missing), format!("payload file not listed in manifest-{alg}.txt"));
+            ctx.fail(
+                "bag.complete",
+                Some(missing),
+                format!("payload file not listed in manifest-{alg}.txt"),
+            );
         }
         for absent in listed.difference(&payload) {
             complete = false;
-            ctx.fail("bag.complete", Some(absent), format!("listed in manifest-{alg}.txt but missing from the bag"));
+            ctx.fail(
+                "bag.complete",
+                Some(absent),
+                format!("listed in manifest-{alg}.txt but missing from the bag"),
+            );
         }
     }
     for tag in &listed_tags {
         if !source.contains(tag) {
             complete = false;
-            ctx.fail("bag.complete", Some(tag), "listed in a tag manifest but missing from the bag");
+            ctx.fail(
+                "bag.complete",
+                Some(tag),
+                "listed in a tag manifest but missing from the bag",
+            );
         }
     }
     if complete && !manifest_algs.is_empty() {
-        ctx.pass("bag.complete", None, format!("{} payload files, all listed in every manifest", payload.len()));
+        ctx.pass(
+            "bag.complete",
+            None,
+            format!(
+                "{} payload files, all listed in every manifest",
+                payload.len()
+            ),
+        );
     }
     // Unlisted tag files (not an error; signatures are expected to be outside).
     if !tag_algs.is_empty() {
         for e in source.entries() {
             let is_manifest = e.path.starts_with("tagmanifest-");
-            if !e.path.starts_with("data/") && !is_manifest && !e.path.starts_with(layout::SIGNATURES_DIR) && !listed_tags.contains(&e.path) {
-                ctx.warn("bag.unlisted-tag-file", Some(&e.path), "tag file not listed in any tag manifest");
+            if !e.path.starts_with("data/")
+                && !is_manifest
+                && !e.path.starts_with(layout::SIGNATURES_DIR)
+                && !listed_tags.contains(&e.path)
+            {
+                ctx.warn(
+                    "bag.unlisted-tag-file",
+                    Some(&e.path),
+                    "tag file not listed in any tag manifest",
+                );
             }
         }
     }
@@ -337,7 +454,11 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
     let mut bad_tags = 0;
     for (path, result) in &computed {
         if let Some(algs) = expected.get(path) {
-            let code = if path.starts_with("data/") { "bag.payload-digest" } else { "bag.tag-digest" };
+            let code = if path.starts_with("data/") {
+                "bag.payload-digest"
+            } else {
+                "bag.tag-digest"
+            };
             match result {
                 Err(e) => {
                     ctx.fail(code, Some(path), format!("cannot read: {e}"));
@@ -345,8 +466,16 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
                 Ok(found) => {
                     for (alg, hex_expected) in algs {
                         if found.get(alg) != Some(hex_expected) {
-                            if code == "bag.payload-digest" { bad_payload += 1 } else { bad_tags += 1 }
-                            ctx.fail(code, Some(path), format!("{alg} digest differs from the manifest"));
+                            if code == "bag.payload-digest" {
+                                bad_payload += 1
+                            } else {
+                                bad_tags += 1
+                            }
+                            ctx.fail(
+                                code,
+                                Some(path),
+                                format!("{alg} digest differs from the manifest"),
+                            );
                         }
                     }
                 }
@@ -354,19 +483,39 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
         }
         if let Ok(found) = result {
             if path == "tagmanifest-sha256.txt" {
-                out.tagmanifest_sha256 = found.get("sha256").and_then(|h| Sha256Digest::from_hex(h));
+                out.tagmanifest_sha256 =
+                    found.get("sha256").and_then(|h| Sha256Digest::from_hex(h));
             }
             if path == "tagmanifest-sha512.txt" {
-                out.tagmanifest_sha512 = found.get("sha512").and_then(|h| Sha512Digest::from_hex(h));
+                out.tagmanifest_sha512 =
+                    found.get("sha512").and_then(|h| Sha512Digest::from_hex(h));
             }
         }
     }
-    let payload_checked = computed.iter().filter(|(p, _)| p.starts_with("data/")).count();
+    let payload_checked = computed
+        .iter()
+        .filter(|(p, _)| p.starts_with("data/"))
+        .count();
     if bad_payload == 0 && payload_checked > 0 {
-        ctx.pass("bag.payload-digest", None, format!("{payload_checked} payload files match every manifest ({})", manifest_algs.join(", ")));
+        ctx.pass(
+            "bag.payload-digest",
+            None,
+            format!(
+                "{payload_checked} payload files match every manifest ({})",
+                manifest_algs.join(", ")
+            ),
+        );
     }
     if bad_tags == 0 && !tag_algs.is_empty() {
-        ctx.pass("bag.tag-digest", None, format!("{} tag files match every tag manifest ({})", listed_tags.len(), tag_algs.join(", ")));
+        ctx.pass(
+            "bag.tag-digest",
+            None,
+            format!(
+                "{} tag files match every tag manifest ({})",
+                listed_tags.len(),
+                tag_algs.join(", ")
+            ),
+        );
     }
     check_oxum(source, &payload, ctx);
     out
@@ -378,18 +527,35 @@ fn check_oxum(source: &BagSource, payload: &BTreeSet<String>, ctx: &mut Ctx) {
     };
     let text = String::from_utf8_lossy(&bytes);
     let Ok(tags) = layout::parse_tags("bag-info.txt", &text) else {
-        ctx.fail("bag.oxum", Some("bag-info.txt"), "bag-info.txt is not valid");
+        ctx.fail(
+            "bag.oxum",
+            Some("bag-info.txt"),
+            "bag-info.txt is not valid",
+        );
         return;
     };
     let Some((_, oxum)) = tags.iter().find(|(l, _)| l == "Payload-Oxum") else {
         return;
     };
-    let bytes: u64 = source.entries().iter().filter(|e| payload.contains(&e.path)).map(|e| e.size).sum();
+    let bytes: u64 = source
+        .entries()
+        .iter()
+        .filter(|e| payload.contains(&e.path))
+        .map(|e| e.size)
+        .sum();
     let actual = format!("{bytes}.{}", payload.len());
     if *oxum == actual {
-        ctx.pass("bag.oxum", Some("bag-info.txt"), format!("Payload-Oxum {oxum}"));
+        ctx.pass(
+            "bag.oxum",
+            Some("bag-info.txt"),
+            format!("Payload-Oxum {oxum}"),
+        );
     } else {
-        ctx.fail("bag.oxum", Some("bag-info.txt"), format!("Payload-Oxum says {oxum}, the payload is {actual}"));
+        ctx.fail(
+            "bag.oxum",
+            Some("bag-info.txt"),
+            format!("Payload-Oxum says {oxum}, the payload is {actual}"),
+        );
     }
 }
 
@@ -420,19 +586,35 @@ fn hash_entry(opener: &mut super::source::Opener<'_>, path: &str, algs: &[&str])
     opener
         .with_reader(path, &mut |reader: &mut dyn Read| {
             crate::digest::for_each_chunk(reader, |chunk| {
-                if let Some(h) = &mut md5 { h.update(chunk) }
-                if let Some(h) = &mut sha1 { h.update(chunk) }
-                if let Some(h) = &mut sha256 { h.update(chunk) }
-                if let Some(h) = &mut sha512 { h.update(chunk) }
+                if let Some(h) = &mut md5 {
+                    h.update(chunk)
+                }
+                if let Some(h) = &mut sha1 {
+                    h.update(chunk)
+                }
+                if let Some(h) = &mut sha256 {
+                    h.update(chunk)
+                }
+                if let Some(h) = &mut sha512 {
+                    h.update(chunk)
+                }
             })
             .map(|_| ())
         })
         .map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
-    if let Some(h) = md5 { out.insert("md5", hex(&h.finalize())); }
-    if let Some(h) = sha1 { out.insert("sha1", hex(&h.finalize())); }
-    if let Some(h) = sha256 { out.insert("sha256", hex(&h.finalize())); }
-    if let Some(h) = sha512 { out.insert("sha512", hex(&h.finalize())); }
+    if let Some(h) = md5 {
+        out.insert("md5", hex(&h.finalize()));
+    }
+    if let Some(h) = sha1 {
+        out.insert("sha1", hex(&h.finalize()));
+    }
+    if let Some(h) = sha256 {
+        out.insert("sha256", hex(&h.finalize()));
+    }
+    if let Some(h) = sha512 {
+        out.insert("sha512", hex(&h.finalize()));
+    }
     Ok(out)
 }
 
@@ -448,44 +630,93 @@ fn read_statement(source: &BagSource, ctx: &mut Ctx) -> Option<StatementData> {
     let bytes = match source.read_small(layout::STATEMENT_PATH, crate::document::DEFAULT_MAX_SIZE) {
         Ok(b) => b,
         Err(e) => {
-            ctx.fail("statement.schema", Some(layout::STATEMENT_PATH), format!("cannot read the statement: {e}"));
+            ctx.fail(
+                "statement.schema",
+                Some(layout::STATEMENT_PATH),
+                format!("cannot read the statement: {e}"),
+            );
             return None;
         }
     };
     let value = match crate::document::parse_strict(&bytes) {
         Ok(v) => v,
         Err(e) => {
-            ctx.fail("statement.schema", Some(layout::STATEMENT_PATH), e.to_string());
+            ctx.fail(
+                "statement.schema",
+                Some(layout::STATEMENT_PATH),
+                e.to_string(),
+            );
             return None;
         }
     };
-    let canonical = crate::canonical::canonicalize_value(&value).ok().map(|c| Sha256Digest::of_bytes(&c));
-    let schemas: Vec<&str> = source.entries().iter().map(|e| e.path.as_str()).filter(|p| p.starts_with(layout::SCHEMA_DIR)).collect();
+    let canonical = crate::canonical::canonicalize_value(&value)
+        .ok()
+        .map(|c| Sha256Digest::of_bytes(&c));
+    let schemas: Vec<&str> = source
+        .entries()
+        .iter()
+        .map(|e| e.path.as_str())
+        .filter(|p| p.starts_with(layout::SCHEMA_DIR))
+        .collect();
     let schema = match schemas.as_slice() {
-        [one] => source.read_small(one, TAG_FILE_LIMIT).ok().map(|b| (one.to_string(), b)),
+        [one] => source
+            .read_small(one, TAG_FILE_LIMIT)
+            .ok()
+            .map(|b| (one.to_string(), b)),
         _ => {
-            ctx.fail("statement.schema", Some(layout::SCHEMA_DIR), format!("expected exactly one schema in {}, found {}", layout::SCHEMA_DIR, schemas.len()));
+            ctx.fail(
+                "statement.schema",
+                Some(layout::SCHEMA_DIR),
+                format!(
+                    "expected exactly one schema in {}, found {}",
+                    layout::SCHEMA_DIR,
+                    schemas.len()
+                ),
+            );
             None
         }
     };
     if let Some((name, schema_bytes)) = &schema {
         match CompiledSchema::from_bytes(name, schema_bytes, SchemaOptions::default()) {
-            Err(e) => ctx.fail("statement.schema", Some(name), format!("the embedded schema cannot be used: {e}")),
+            Err(e) => ctx.fail(
+                "statement.schema",
+                Some(name),
+                format!("the embedded schema cannot be used: {e}"),
+            ),
             Ok(compiled) => {
-                let document = crate::document::Document { bytes: bytes.clone(), value: value.clone() };
+                let document = crate::document::Document {
+                    bytes: bytes.clone(),
+                    value: value.clone(),
+                };
                 let findings = crate::validate::validate(&document, &compiled);
                 if findings.is_empty() {
-                    ctx.pass("statement.schema", Some(layout::STATEMENT_PATH), format!("valid against the embedded schema {}", compiled.name));
+                    ctx.pass(
+                        "statement.schema",
+                        Some(layout::STATEMENT_PATH),
+                        format!("valid against the embedded schema {}", compiled.name),
+                    );
                 } else {
                     for f in findings {
-                        let at = f.position.map(|p| format!("{}:{}: ", p.line, p.column)).unwrap_or_default();
-                        ctx.fail("statement.schema", Some(layout::STATEMENT_PATH), format!("{at}[{}] {} (at {})", f.rule, f.message, f.pointer));
+                        let at = f
+                            .position
+                            .map(|p| format!("{}:{}: ", p.line, p.column))
+                            .unwrap_or_default();
+                        ctx.fail(
+                            "statement.schema",
+                            Some(layout::STATEMENT_PATH),
+                            format!("{at}[{}] {} (at {})", f.rule, f.message, f.pointer),
+                        );
                     }
                 }
             }
         }
     }
-    Some(StatementData { bytes, value, canonical, schema })
+    Some(StatementData {
+        bytes,
+        value,
+        canonical,
+        schema,
+    })
 }
 
 fn check_signatures(
@@ -499,13 +730,24 @@ fn check_signatures(
     let mut signers = Vec::new();
     let mut keys: BTreeSet<String> = BTreeSet::new();
     for e in source.entries() {
-        let Some(name) = e.path.strip_prefix(layout::SIGNATURES_DIR) else { continue };
-        let stem = [".json", ".sig", ".pub.pem"].iter().find_map(|s| name.strip_suffix(s));
+        let Some(name) = e.path.strip_prefix(layout::SIGNATURES_DIR) else {
+            continue;
+        };
+        let stem = [".json", ".sig", ".pub.pem"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s));
         match stem {
-            Some(stem) if stem.len() == 64 && stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) => {
+            Some(stem)
+                if stem.len() == 64
+                    && stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
+            {
                 keys.insert(stem.to_string());
             }
-            _ => ctx.fail("signature.files", Some(&e.path), "unexpected file in signatures/"),
+            _ => ctx.fail(
+                "signature.files",
+                Some(&e.path),
+                "unexpected file in signatures/",
+            ),
         }
     }
     if keys.is_empty() {
@@ -514,32 +756,64 @@ fn check_signatures(
     }
     for keyhex in keys {
         let subject = format!("sha256:{keyhex}");
-        let read = |ext: &str| source.read_small(&format!("{}{keyhex}{ext}", layout::SIGNATURES_DIR), 1 << 20).ok();
-        let (Some(json), Some(sig_b64), Some(pem)) = (read(".json"), read(".sig"), read(".pub.pem")) else {
-            ctx.fail("signature.files", Some(&subject), "needs .json, .sig and .pub.pem");
+        let read = |ext: &str| {
+            source
+                .read_small(&format!("{}{keyhex}{ext}", layout::SIGNATURES_DIR), 1 << 20)
+                .ok()
+        };
+        let (Some(json), Some(sig_b64), Some(pem)) =
+            (read(".json"), read(".sig"), read(".pub.pem"))
+        else {
+            ctx.fail(
+                "signature.files",
+                Some(&subject),
+                "needs .json, .sig and .pub.pem",
+            );
             continue;
         };
-        let key = match keys::parse_public_key(&String::from_utf8_lossy(&pem), Path::new("signatures")) {
-            Ok(k) => k,
-            Err(e) => {
-                ctx.fail("signature.files", Some(&subject), format!("public key: {e}"));
-                continue;
-            }
-        };
+        let key =
+            match keys::parse_public_key(&String::from_utf8_lossy(&pem), Path::new("signatures")) {
+                Ok(k) => k,
+                Err(e) => {
+                    ctx.fail(
+                        "signature.files",
+                        Some(&subject),
+                        format!("public key: {e}"),
+                    );
+                    continue;
+                }
+            };
         let signed = match SignedStatement::parse(&json) {
             Ok(s) => s,
             Err(e) => {
-                ctx.fail("signature.files", Some(&subject), format!("signed statement: {e}"));
+                ctx.fail(
+                    "signature.files",
+                    Some(&subject),
+                    format!("signed statement: {e}"),
+                );
                 continue;
             }
         };
         use base64::Engine as _;
-        let sig = base64::engine::general_purpose::STANDARD.decode(String::from_utf8_lossy(&sig_b64).trim()).unwrap_or_default();
+        let sig = base64::engine::general_purpose::STANDARD
+            .decode(String::from_utf8_lossy(&sig_b64).trim())
+            .unwrap_or_default();
         let valid_sig = keys::verify(&key, &json, &sig);
         if valid_sig {
-            ctx.pass("signature.valid", Some(&subject), format!("Ed25519 signature by {} ({}) is valid", signed.party, signed.signer));
+            ctx.pass(
+                "signature.valid",
+                Some(&subject),
+                format!(
+                    "Ed25519 signature by {} ({}) is valid",
+                    signed.party, signed.signer
+                ),
+            );
         } else {
-            ctx.fail("signature.valid", Some(&subject), "the Ed25519 signature does not verify");
+            ctx.fail(
+                "signature.valid",
+                Some(&subject),
+                "the Ed25519 signature does not verify",
+            );
         }
         // Bindings.
         let mut problems = Vec::new();
@@ -547,14 +821,20 @@ fn check_signatures(
             problems.push("key id does not match the public key and file name".to_string());
         }
         if signed.bag != bag {
-            problems.push(format!("signed for bag {:?}, this bag is {bag:?}", signed.bag));
+            problems.push(format!(
+                "signed for bag {:?}, this bag is {bag:?}",
+                signed.bag
+            ));
         }
-        if digests.tagmanifest_sha256 != Some(signed.tagmanifest.sha256) || digests.tagmanifest_sha512 != Some(signed.tagmanifest.sha512) {
+        if digests.tagmanifest_sha256 != Some(signed.tagmanifest.sha256)
+            || digests.tagmanifest_sha512 != Some(signed.tagmanifest.sha512)
+        {
             problems.push("the tag manifests differ from those signed".into());
         }
         if let Some(st) = statement {
             if st.canonical != Some(signed.statement) {
-                problems.push("the statement's canonical digest differs from the one signed".into());
+                problems
+                    .push("the statement's canonical digest differs from the one signed".into());
             }
             if st.schema.as_ref().map(|(_, b)| Sha256Digest::of_bytes(b)) != Some(signed.schema) {
                 problems.push("the embedded schema differs from the one signed".into());
@@ -562,7 +842,11 @@ fn check_signatures(
         }
         let bound = problems.is_empty();
         if bound {
-            ctx.pass("signature.binding", Some(&subject), "binds this bag's tag manifests, statement, schema and key");
+            ctx.pass(
+                "signature.binding",
+                Some(&subject),
+                "binds this bag's tag manifests, statement, schema and key",
+            );
         } else {
             ctx.fail("signature.binding", Some(&subject), problems.join("; "));
         }
@@ -587,7 +871,8 @@ fn check_signatures(
                 ctx.fail("signature.trust", Some(&subject), format!("{who}: key {why}"));
             }
         }
-        let trusted = matches!(&trust_result, Trust::Trusted { entry } if entry.party == signed.party);
+        let trusted =
+            matches!(&trust_result, Trust::Trusted { entry } if entry.party == signed.party);
         signers.push(SignerReport {
             key: subject,
             party: signed.party.clone(),
@@ -595,17 +880,33 @@ fn check_signatures(
             role: signed.role.clone(),
             signed_at: signed.signed_at.clone(),
             valid: valid_sig && bound,
-            trust: if trusted { "trusted".into() } else { trust_result.code().into() },
+            trust: if trusted {
+                "trusted".into()
+            } else {
+                trust_result.code().into()
+            },
             demo,
         });
     }
     signers
 }
 
-fn check_policy(statement: Option<&StatementData>, signers: &[SignerReport], policy: &Policy, ctx: &mut Ctx) {
-    let mut required: BTreeSet<String> = policy.require_parties.iter().map(|p| p.to_ascii_uppercase()).collect();
+fn check_policy(
+    statement: Option<&StatementData>,
+    signers: &[SignerReport],
+    policy: &Policy,
+    ctx: &mut Ctx,
+) {
+    let mut required: BTreeSet<String> = policy
+        .require_parties
+        .iter()
+        .map(|p| p.to_ascii_uppercase())
+        .collect();
     if policy.all_parties {
-        match statement.and_then(|s| s.value.get("parties")).and_then(|p| p.as_array()) {
+        match statement
+            .and_then(|s| s.value.get("parties"))
+            .and_then(|p| p.as_array())
+        {
             Some(parties) => {
                 for p in parties {
                     if p.get("role").and_then(|r| r.as_str()) == Some("signatory")
@@ -615,18 +916,47 @@ fn check_policy(statement: Option<&StatementData>, signers: &[SignerReport], pol
                     }
                 }
             }
-            None => ctx.fail("policy", None, "--all-parties: the statement names no parties"),
+            None => ctx.fail(
+                "policy",
+                None,
+                "--all-parties: the statement names no parties",
+            ),
         }
     }
     if required.is_empty() {
         return;
     }
-    let good: BTreeSet<&str> = signers.iter().filter(|s| s.valid && s.trust == "trusted").map(|s| s.party.as_str()).collect();
-    let missing: Vec<&String> = required.iter().filter(|p| !good.contains(p.as_str())).collect();
+    let good: BTreeSet<&str> = signers
+        .iter()
+        .filter(|s| s.valid && s.trust == "trusted")
+        .map(|s| s.party.as_str())
+        .collect();
+    let missing: Vec<&String> = required
+        .iter()
+        .filter(|p| !good.contains(p.as_str()))
+        .collect();
     if missing.is_empty() {
-        ctx.pass("policy", None, format!("every required party signed: {}", required.iter().cloned().collect::<Vec<_>>().join(", ")));
+        ctx.pass(
+            "policy",
+            None,
+            format!(
+                "every required party signed: {}",
+                required.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        );
     } else {
-        ctx.fail("policy", None, format!("no valid trusted signature for: {}", missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        ctx.fail(
+            "policy",
+            None,
+            format!(
+                "no valid trusted signature for: {}",
+                missing
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
     }
     let _ = statement.map(|s| s.bytes.len());
 }

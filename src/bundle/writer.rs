@@ -110,15 +110,26 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
         deflate: true,
     }];
     if let Some(text) = &input.source_text {
-        payload.push(Entry { path: layout::SOURCE_PATH.into(), content: Content::File(text.clone()), deflate: true });
+        payload.push(Entry {
+            path: layout::SOURCE_PATH.into(),
+            content: Content::File(text.clone()),
+            deflate: true,
+        });
     }
     for file in &input.attachments {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let path = format!("{}{name}", layout::ATTACHMENTS_DIR);
         if payload.iter().any(|e| e.path == path) {
             return Err(WriteError::DuplicateAttachment(name));
         }
-        payload.push(Entry { path, content: Content::File(file.clone()), deflate: is_text(&name) });
+        payload.push(Entry {
+            path,
+            content: Content::File(file.clone()),
+            deflate: is_text(&name),
+        });
     }
     // Hash every payload file (in parallel; big files stream).
     let digests = hash_payload(&payload)?;
@@ -135,14 +146,36 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
     let mut tags: Vec<(String, Vec<u8>)> = vec![
         ("bagit.txt".into(), layout::BAGIT_TXT.as_bytes().to_vec()),
         ("bag-info.txt".into(), info.text().into_bytes()),
-        ("manifest-sha256.txt".into(), layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha256.hex()))).into_bytes()),
-        ("manifest-sha512.txt".into(), layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha512.hex()))).into_bytes()),
-        (format!("{}{}", layout::SCHEMA_DIR, input.schema.0), input.schema.1.clone()),
+        (
+            "manifest-sha256.txt".into(),
+            layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha256.hex())))
+                .into_bytes(),
+        ),
+        (
+            "manifest-sha512.txt".into(),
+            layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha512.hex())))
+                .into_bytes(),
+        ),
+        (
+            format!("{}{}", layout::SCHEMA_DIR, input.schema.0),
+            input.schema.1.clone(),
+        ),
         (layout::VALIDATION_PATH.into(), input.validation.clone()),
     ];
-    let tag_digests: Vec<(String, Digests)> = tags.iter().map(|(p, b)| (p.clone(), Digests::of_bytes(b))).collect();
-    let tm256 = layout::manifest_text(tag_digests.iter().map(|(p, d)| (p.as_str(), d.sha256.hex())));
-    let tm512 = layout::manifest_text(tag_digests.iter().map(|(p, d)| (p.as_str(), d.sha512.hex())));
+    let tag_digests: Vec<(String, Digests)> = tags
+        .iter()
+        .map(|(p, b)| (p.clone(), Digests::of_bytes(b)))
+        .collect();
+    let tm256 = layout::manifest_text(
+        tag_digests
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.sha256.hex())),
+    );
+    let tm512 = layout::manifest_text(
+        tag_digests
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.sha512.hex())),
+    );
     let bound = TagManifestDigests {
         sha256: Sha256Digest::of_bytes(tm256.as_bytes()),
         sha512: Sha512Digest::of_bytes(tm512.as_bytes()),
@@ -150,15 +183,26 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
     tags.push(("tagmanifest-sha256.txt".into(), tm256.into_bytes()));
     tags.push(("tagmanifest-sha512.txt".into(), tm512.into_bytes()));
     let schema_digest = Sha256Digest::of_bytes(&input.schema.1);
-    tags.extend(signature_files(&input.id, bound, input.statement_digest, schema_digest, &input.signer));
+    tags.extend(signature_files(
+        &input.id,
+        bound,
+        input.statement_digest,
+        schema_digest,
+        &input.signer,
+    ));
     let mut entries = payload;
-    entries.extend(tags.into_iter().map(|(path, bytes)| Entry { path, content: Content::Bytes(bytes), deflate: true }));
+    entries.extend(tags.into_iter().map(|(path, bytes)| Entry {
+        path,
+        content: Content::Bytes(bytes),
+        deflate: true,
+    }));
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     let time = zip_time(input.signer.time);
     write_zip_atomic(out, |zip| {
         for entry in &entries {
             let name = format!("{}/{}", input.id, entry.path);
-            zip.start_file(name, options(time, entry.deflate)).map_err(|e| io::Error::other(e.to_string()))?;
+            zip.start_file(name, options(time, entry.deflate))
+                .map_err(|e| io::Error::other(e.to_string()))?;
             match &entry.content {
                 Content::Bytes(bytes) => zip.write_all(bytes)?,
                 Content::File(path) => {
@@ -199,7 +243,10 @@ fn signature_files(
     let base = format!("{}{}", layout::SIGNATURES_DIR, key.hex());
     vec![
         (format!("{base}.json"), bytes),
-        (format!("{base}.pub.pem"), keys::public_key_pem(&signer.key.verifying_key()).into_bytes()),
+        (
+            format!("{base}.pub.pem"),
+            keys::public_key_pem(&signer.key.verifying_key()).into_bytes(),
+        ),
         (format!("{base}.sig"), sig_text.into_bytes()),
     ]
 }
@@ -210,26 +257,43 @@ pub fn cosign(bundle: &Path, signer: &Signer<'_>, out: &Path) -> Result<Sha256Di
     if out.exists() {
         return Err(WriteError::Exists(out.to_path_buf()));
     }
-    let io_err = |source| WriteError::Io { path: bundle.to_path_buf(), source };
+    let io_err = |source| WriteError::Io {
+        path: bundle.to_path_buf(),
+        source,
+    };
     let mut archive = ZipArchive::new(BufReader::new(File::open(bundle).map_err(io_err)?))
         .map_err(|e| WriteError::Zip(e.to_string()))?;
     let mut names = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
-        let file = archive.by_index_raw(i).map_err(|e| WriteError::Zip(e.to_string()))?;
-        names.push(file.name().map_err(|e| WriteError::Zip(e.to_string()))?.into_owned());
+        let file = archive
+            .by_index_raw(i)
+            .map_err(|e| WriteError::Zip(e.to_string()))?;
+        names.push(
+            file.name()
+                .map_err(|e| WriteError::Zip(e.to_string()))?
+                .into_owned(),
+        );
     }
-    let root = names.first().and_then(|n| n.split('/').next()).unwrap_or_default().to_string();
-    let read = |archive: &mut ZipArchive<BufReader<File>>, rel: &str| -> Result<Vec<u8>, WriteError> {
-        let mut bytes = Vec::new();
-        archive
-            .by_name(&format!("{root}/{rel}"))
-            .map_err(|e| WriteError::Zip(format!("{rel}: {e}")))?
-            .read_to_end(&mut bytes)
-            .map_err(io_err)?;
-        Ok(bytes)
-    };
+    let root = names
+        .first()
+        .and_then(|n| n.split('/').next())
+        .unwrap_or_default()
+        .to_string();
+    let read =
+        |archive: &mut ZipArchive<BufReader<File>>, rel: &str| -> Result<Vec<u8>, WriteError> {
+            let mut bytes = Vec::new();
+            archive
+                .by_name(&format!("{root}/{rel}"))
+                .map_err(|e| WriteError::Zip(format!("{rel}: {e}")))?
+                .read_to_end(&mut bytes)
+                .map_err(io_err)?;
+            Ok(bytes)
+        };
     let key = KeyId::of(&signer.key.verifying_key());
-    if names.iter().any(|n| n.contains(&format!("{}{}", layout::SIGNATURES_DIR, key.hex()))) {
+    if names
+        .iter()
+        .any(|n| n.contains(&format!("{}{}", layout::SIGNATURES_DIR, key.hex())))
+    {
         return Err(WriteError::AlreadySigned(key));
     }
     let tm256 = read(&mut archive, "tagmanifest-sha256.txt")?;
@@ -239,18 +303,35 @@ pub fn cosign(bundle: &Path, signer: &Signer<'_>, out: &Path) -> Result<Sha256Di
         .map_err(|e| WriteError::Zip(format!("statement: {e}")))?;
     let schema_name = names
         .iter()
-        .find_map(|n| n.strip_prefix(&format!("{root}/{}", layout::SCHEMA_DIR)).map(str::to_owned))
+        .find_map(|n| {
+            n.strip_prefix(&format!("{root}/{}", layout::SCHEMA_DIR))
+                .map(str::to_owned)
+        })
         .ok_or_else(|| WriteError::Zip("no embedded schema".into()))?;
-    let schema = read(&mut archive, &format!("{}{schema_name}", layout::SCHEMA_DIR))?;
+    let schema = read(
+        &mut archive,
+        &format!("{}{schema_name}", layout::SCHEMA_DIR),
+    )?;
     let new_files = signature_files(
         &root,
-        TagManifestDigests { sha256: Sha256Digest::of_bytes(&tm256), sha512: Sha512Digest::of_bytes(&tm512) },
+        TagManifestDigests {
+            sha256: Sha256Digest::of_bytes(&tm256),
+            sha512: Sha512Digest::of_bytes(&tm512),
+        },
         statement_digest,
         Sha256Digest::of_bytes(&schema),
         signer,
     );
-    let mut order: Vec<(String, Option<usize>)> = names.iter().cloned().enumerate().map(|(i, n)| (n, Some(i))).collect();
-    let new_by_name: BTreeMap<String, Vec<u8>> = new_files.into_iter().map(|(p, b)| (format!("{root}/{p}"), b)).collect();
+    let mut order: Vec<(String, Option<usize>)> = names
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, n)| (n, Some(i)))
+        .collect();
+    let new_by_name: BTreeMap<String, Vec<u8>> = new_files
+        .into_iter()
+        .map(|(p, b)| (format!("{root}/{p}"), b))
+        .collect();
     order.extend(new_by_name.keys().map(|n| (n.clone(), None)));
     order.sort_by(|a, b| a.0.cmp(&b.0));
     let time = zip_time(signer.time);
@@ -258,11 +339,15 @@ pub fn cosign(bundle: &Path, signer: &Signer<'_>, out: &Path) -> Result<Sha256Di
         for (name, index) in &order {
             match index {
                 Some(i) => {
-                    let file = archive.by_index_raw(*i).map_err(|e| io::Error::other(e.to_string()))?;
-                    zip.raw_copy_file(file).map_err(|e| io::Error::other(e.to_string()))?;
+                    let file = archive
+                        .by_index_raw(*i)
+                        .map_err(|e| io::Error::other(e.to_string()))?;
+                    zip.raw_copy_file(file)
+                        .map_err(|e| io::Error::other(e.to_string()))?;
                 }
                 None => {
-                    zip.start_file(name.clone(), options(time, true)).map_err(|e| io::Error::other(e.to_string()))?;
+                    zip.start_file(name.clone(), options(time, true))
+                        .map_err(|e| io::Error::other(e.to_string()))?;
                     zip.write_all(&new_by_name[name])?;
                 }
             }
@@ -278,8 +363,12 @@ fn hash_payload(payload: &[Entry]) -> Result<Vec<(String, Digests)>, WriteError>
         .map(|e| {
             let digests = match &e.content {
                 Content::Bytes(b) => Digests::of_bytes(b),
-                Content::File(path) => crate::digest::digests_of_file(path)
-                    .map_err(|source| WriteError::Io { path: path.clone(), source })?,
+                Content::File(path) => {
+                    crate::digest::digests_of_file(path).map_err(|source| WriteError::Io {
+                        path: path.clone(),
+                        source,
+                    })?
+                }
             };
             Ok((e.path.clone(), digests))
         })
@@ -287,13 +376,24 @@ fn hash_payload(payload: &[Entry]) -> Result<Vec<(String, Digests)>, WriteError>
 }
 
 fn is_text(name: &str) -> bool {
-    let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
-    matches!(ext.as_str(), "txt" | "json" | "xml" | "html" | "htm" | "csv" | "md" | "tsv")
+    let ext = name
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "txt" | "json" | "xml" | "html" | "htm" | "csv" | "md" | "tsv"
+    )
 }
 
 fn options(time: zip::DateTime, deflate: bool) -> SimpleFileOptions {
     SimpleFileOptions::default()
-        .compression_method(if deflate { CompressionMethod::Deflated } else { CompressionMethod::Stored })
+        .compression_method(if deflate {
+            CompressionMethod::Deflated
+        } else {
+            CompressionMethod::Stored
+        })
         .last_modified_time(time)
         .unix_permissions(0o644)
         .system(zip::System::Unix)
@@ -304,15 +404,25 @@ fn options(time: zip::DateTime, deflate: bool) -> SimpleFileOptions {
 fn zip_time(t: OffsetDateTime) -> zip::DateTime {
     let t = t.to_offset(time::UtcOffset::UTC);
     let year = t.year().clamp(1980, 2107) as u16;
-    zip::DateTime::from_date_and_time(year, t.month() as u8, t.day(), t.hour(), t.minute(), t.second())
-        .unwrap_or_default()
+    zip::DateTime::from_date_and_time(
+        year,
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+    )
+    .unwrap_or_default()
 }
 
 fn write_zip_atomic(
     out: &Path,
     fill: impl FnOnce(&mut ZipWriter<File>) -> io::Result<()>,
 ) -> Result<Sha256Digest, WriteError> {
-    let io_err = |source| WriteError::Io { path: out.to_path_buf(), source };
+    let io_err = |source| WriteError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
     crate::fsutil::write_atomic_with(out, true, |file| {
         let handle = file.try_clone()?;
         let mut zip = ZipWriter::new(handle);
@@ -321,7 +431,13 @@ fn write_zip_atomic(
         inner.flush()?;
         Ok(())
     })
-    .map_err(|e| if e.kind() == io::ErrorKind::AlreadyExists { WriteError::Exists(out.to_path_buf()) } else { io_err(e) })?;
+    .map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Exists(out.to_path_buf())
+        } else {
+            io_err(e)
+        }
+    })?;
     let mut file = File::open(out).map_err(io_err)?;
     file.rewind().map_err(io_err)?;
     Sha256Digest::of_reader(file).map_err(io_err)

@@ -70,7 +70,9 @@ pub struct CosignArgs {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exit codes: 0 authentic and valid, 1 some check failed, 2 could not check.")]
+#[command(
+    after_help = "Exit codes: 0 authentic and valid, 1 some check failed, 2 could not check."
+)]
 pub struct VerifyArgs {
     /// Bundles (zip) or bag folders; any BagIt bag is accepted.
     #[arg(required = true, value_name = "BUNDLE|BAG_DIR")]
@@ -110,7 +112,9 @@ fn now() -> Result<time::OffsetDateTime, CliError> {
     let t = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => {
             let secs: i64 = v.trim().parse().map_err(|_| {
-                CliError::new(format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds"))
+                CliError::new(format!(
+                    "SOURCE_DATE_EPOCH={v:?} is not a number of seconds"
+                ))
             })?;
             time::OffsetDateTime::from_unix_timestamp(secs)
                 .map_err(|e| CliError::new(format!("SOURCE_DATE_EPOCH: {e}")))?
@@ -121,43 +125,96 @@ fn now() -> Result<time::OffsetDateTime, CliError> {
 }
 
 /// Party and signer for a key: flags first, else the keyring.
-fn identity(key: &ed25519_dalek::SigningKey, party: Option<String>, signer: Option<String>, ring: &Keyring) -> Result<(String, String), CliError> {
+fn identity(
+    key: &ed25519_dalek::SigningKey,
+    party: Option<String>,
+    signer: Option<String>,
+    ring: &Keyring,
+) -> Result<(String, String), CliError> {
     let id = KeyId::of(&key.verifying_key());
     let entry = ring.trust.keys.iter().find(|e| e.key == id);
-    match (party.or(entry.map(|e| e.party.clone())), signer.or(entry.map(|e| e.signer.clone()))) {
+    match (
+        party.or(entry.map(|e| e.party.clone())),
+        signer.or(entry.map(|e| e.signer.clone())),
+    ) {
         (Some(p), Some(s)) => Ok((p, s)),
-        _ => Err(CliError::new(format!("key {id} is not in the keyring {}, so its party and signer are unknown", ring.dir.display()))
-            .hint("pass --party and --signer, or add the key with `docseal key trust`")),
+        _ => Err(CliError::new(format!(
+            "key {id} is not in the keyring {}, so its party and signer are unknown",
+            ring.dir.display()
+        ))
+        .hint("pass --party and --signer, or add the key with `docseal key trust`")),
     }
 }
 
 pub fn seal(args: SealArgs) -> Result<Status, CliError> {
-    let bytes = docseal::document::read_limited(&args.statement, docseal::document::DEFAULT_MAX_SIZE)
-        .map_err(|e| CliError::new(e.to_string()))?;
-    let checker = Checker::new(CheckOptions::default()).map_err(|e| CliError::new(e.to_string()))?;
+    let bytes =
+        docseal::document::read_limited(&args.statement, docseal::document::DEFAULT_MAX_SIZE)
+            .map_err(|e| CliError::new(e.to_string()))?;
+    let checker =
+        Checker::new(CheckOptions::default()).map_err(|e| CliError::new(e.to_string()))?;
     let report = checker.check_bytes(&args.statement.display().to_string(), bytes.clone());
     if !report.is_valid() {
         let mut out = Vec::new();
         let mut err = Vec::new();
         let _ = docseal::report::write_human(std::slice::from_ref(&report), &mut out, &mut err);
-        eprint!("{}{}", String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
-        return Err(CliError { message: format!("{} is not valid; nothing was sealed", args.statement.display()), hint: Some("fix the errors above, then seal again".into()), status: Status::Failed });
+        eprint!(
+            "{}{}",
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&err)
+        );
+        return Err(CliError {
+            message: format!(
+                "{} is not valid; nothing was sealed",
+                args.statement.display()
+            ),
+            hint: Some("fix the errors above, then seal again".into()),
+            status: Status::Failed,
+        });
     }
-    for f in report.findings().iter().filter(|f| f.level == Level::Warning) {
-        eprintln!("warning: {}: [{}] {}", args.statement.display(), f.rule, f.message);
+    for f in report
+        .findings()
+        .iter()
+        .filter(|f| f.level == Level::Warning)
+    {
+        eprintln!(
+            "warning: {}: [{}] {}",
+            args.statement.display(),
+            f.rule,
+            f.message
+        );
     }
-    let value = docseal::document::parse_strict(&bytes).map_err(|e| CliError::new(e.to_string()))?;
-    let statement_digest = docseal::canonical::canonical_digest(&bytes).map_err(|e| CliError { message: e.to_string(), hint: None, status: Status::Failed })?;
+    let value =
+        docseal::document::parse_strict(&bytes).map_err(|e| CliError::new(e.to_string()))?;
+    let statement_digest = docseal::canonical::canonical_digest(&bytes).map_err(|e| CliError {
+        message: e.to_string(),
+        hint: None,
+        status: Status::Failed,
+    })?;
     let id = value["id"].as_str().unwrap_or_default().to_string();
-    let schema = docseal::schema::joint_statement(Default::default()).map_err(|e| CliError::new(e.to_string()))?;
+    let schema = docseal::schema::joint_statement(Default::default())
+        .map_err(|e| CliError::new(e.to_string()))?;
     let ring = args.keyring.open()?;
     let key = load_signing_key(&args.key, &args.passphrase)?;
     let (party, signer) = identity(&key, args.party, args.signer, &ring)?;
     let time = now()?;
-    let parties: Vec<String> = value["parties"].as_array().map(|ps| ps.iter().filter_map(|p| p["name"].as_str().map(str::to_owned)).collect()).unwrap_or_default();
-    let description = value["title"].as_str().map(str::to_owned).unwrap_or_else(|| {
-        format!("{} of {}", value["type"].as_str().unwrap_or("statement"), parties.join(" and "))
-    });
+    let parties: Vec<String> = value["parties"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let description = value["title"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            format!(
+                "{} of {}",
+                value["type"].as_str().unwrap_or("statement"),
+                parties.join(" and ")
+            )
+        });
     let validation = serde_json::json!({
         "version": 1,
         "checked_by": format!("docseal {}", env!("CARGO_PKG_VERSION")),
@@ -180,19 +237,36 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
         validation: validation_bytes,
         description,
         organization: parties.join("; "),
-        signer: writer::Signer { key: &key, party: party.clone(), signer: signer.clone(), role: args.role, time },
+        signer: writer::Signer {
+            key: &key,
+            party: party.clone(),
+            signer: signer.clone(),
+            role: args.role,
+            time,
+        },
     };
-    let out = args.output.unwrap_or_else(|| PathBuf::from(format!("{id}.zip")));
+    let out = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(format!("{id}.zip")));
     let digest = writer::seal(&input, &out).map_err(write_error)?;
-    eprintln!("sealed {} as {party} ({signer}) at {}", out.display(), keyring::format_time(time));
+    eprintln!(
+        "sealed {} as {party} ({signer}) at {}",
+        out.display(),
+        keyring::format_time(time)
+    );
     write_stdout(format!("{digest}  {}\n", out.display()).as_bytes())?;
     Ok(Status::Ok)
 }
 
 fn write_error(e: writer::WriteError) -> CliError {
     match &e {
-        writer::WriteError::Exists(_) => CliError::new(e.to_string()).hint("choose another name with -o, or move the old bundle away"),
-        writer::WriteError::AlreadySigned(_) => CliError { message: e.to_string(), hint: Some("each key signs a bundle once".into()), status: Status::Failed },
+        writer::WriteError::Exists(_) => CliError::new(e.to_string())
+            .hint("choose another name with -o, or move the old bundle away"),
+        writer::WriteError::AlreadySigned(_) => CliError {
+            message: e.to_string(),
+            hint: Some("each key signs a bundle once".into()),
+            status: Status::Failed,
+        },
         _ => CliError::new(e.to_string()),
     }
 }
@@ -200,25 +274,54 @@ fn write_error(e: writer::WriteError) -> CliError {
 pub fn cosign(args: CosignArgs) -> Result<Status, CliError> {
     let ring = args.keyring.open()?;
     // The bundle must be intact and its signatures valid before anyone adds to it.
-    let report = verify::verify_path(&args.bundle, ring.policy(), &Policy::default()).map_err(source_error)?;
-    let broken: Vec<_> = report.checks.iter().filter(|c| c.status == CheckStatus::Fail && c.code != "signature.trust" && c.code != "policy").collect();
+    let report = verify::verify_path(&args.bundle, ring.policy(), &Policy::default())
+        .map_err(source_error)?;
+    let broken: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| {
+            c.status == CheckStatus::Fail && c.code != "signature.trust" && c.code != "policy"
+        })
+        .collect();
     if !broken.is_empty() {
         for c in &broken {
-            eprintln!("  fail  {:<20} {}{}", c.code, c.subject.as_deref().map(|s| format!("{s}: ")).unwrap_or_default(), c.message);
+            eprintln!(
+                "  fail  {:<20} {}{}",
+                c.code,
+                c.subject
+                    .as_deref()
+                    .map(|s| format!("{s}: "))
+                    .unwrap_or_default(),
+                c.message
+            );
         }
-        return Err(CliError { message: format!("{} does not verify; refusing to co-sign it", args.bundle.display()), hint: Some("`docseal verify` shows every check".into()), status: Status::Failed });
+        return Err(CliError {
+            message: format!(
+                "{} does not verify; refusing to co-sign it",
+                args.bundle.display()
+            ),
+            hint: Some("`docseal verify` shows every check".into()),
+            status: Status::Failed,
+        });
     }
     let key = load_signing_key(&args.key, &args.passphrase)?;
     let (party, signer) = identity(&key, args.party, args.signer, &ring)?;
     let time = now()?;
-    let s = writer::Signer { key: &key, party: party.clone(), signer: signer.clone(), role: args.role, time };
+    let s = writer::Signer {
+        key: &key,
+        party: party.clone(),
+        signer: signer.clone(),
+        role: args.role,
+        time,
+    };
     let (out, replace) = match args.output {
         Some(out) => (out, false),
         None => (args.bundle.with_extension("zip.cosign-tmp"), true),
     };
     let digest = writer::cosign(&args.bundle, &s, &out).map_err(write_error)?;
     let final_path = if replace {
-        std::fs::rename(&out, &args.bundle).map_err(|e| CliError::new(format!("cannot replace {}: {e}", args.bundle.display())))?;
+        std::fs::rename(&out, &args.bundle)
+            .map_err(|e| CliError::new(format!("cannot replace {}: {e}", args.bundle.display())))?;
         args.bundle.clone()
     } else {
         out
@@ -234,7 +337,10 @@ fn source_error(e: SourceError) -> CliError {
 
 pub fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let ring = args.keyring.open()?;
-    let policy = Policy { require_parties: args.require_party, all_parties: args.all_parties };
+    let policy = Policy {
+        require_parties: args.require_party,
+        all_parties: args.all_parties,
+    };
     let mut reports = Vec::new();
     let mut status = Status::Ok;
     for path in &args.paths {
@@ -254,25 +360,64 @@ pub fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     }
     match args.format {
         OutputFormat::Json => write_json(&serde_json::json!({"version": 1, "reports": reports}))?,
-        OutputFormat::Human => write_stdout(reports.iter().map(human_report).collect::<String>().as_bytes())?,
+        OutputFormat::Human => write_stdout(
+            reports
+                .iter()
+                .map(human_report)
+                .collect::<String>()
+                .as_bytes(),
+        )?,
     }
     Ok(status)
 }
 
 fn human_report(r: &VerifyReport) -> String {
-    let mut text = format!("{}: {} {}\n", r.target, if r.kind == "bagit" { "BagIt bag" } else { "docseal bundle" }, r.bag);
+    let mut text = format!(
+        "{}: {} {}\n",
+        r.target,
+        if r.kind == "bagit" {
+            "BagIt bag"
+        } else {
+            "docseal bundle"
+        },
+        r.bag
+    );
     for c in &r.checks {
-        let status = match c.status { CheckStatus::Pass => "ok  ", CheckStatus::Fail => "FAIL", CheckStatus::Warn => "warn" };
-        let subject = c.subject.as_deref().map(|s| format!("{s}: ")).unwrap_or_default();
-        text.push_str(&format!("  {status}  {:<22} {subject}{}\n", c.code, c.message));
+        let status = match c.status {
+            CheckStatus::Pass => "ok  ",
+            CheckStatus::Fail => "FAIL",
+            CheckStatus::Warn => "warn",
+        };
+        let subject = c
+            .subject
+            .as_deref()
+            .map(|s| format!("{s}: "))
+            .unwrap_or_default();
+        text.push_str(&format!(
+            "  {status}  {:<22} {subject}{}\n",
+            c.code, c.message
+        ));
     }
     for s in &r.signers {
-        text.push_str(&format!("  signed by {} — {} ({}) at {}: {}{}\n", s.party, s.signer, s.role, s.signed_at, if s.valid { "valid" } else { "INVALID" }, format_args!(", key {}{}", s.trust, if s.demo { ", DEMO KEY" } else { "" })));
+        text.push_str(&format!(
+            "  signed by {} — {} ({}) at {}: {}{}\n",
+            s.party,
+            s.signer,
+            s.role,
+            s.signed_at,
+            if s.valid { "valid" } else { "INVALID" },
+            format_args!(
+                ", key {}{}",
+                s.trust,
+                if s.demo { ", DEMO KEY" } else { "" }
+            )
+        ));
     }
     let verdict = if !r.ok() {
         "NOT AUTHENTIC OR NOT VALID: see the failed checks above".to_string()
     } else if r.demo_keys_used {
-        "VALID, BUT SIGNED WITH DEMO KEYS: the signatures prove nothing about who signed".to_string()
+        "VALID, BUT SIGNED WITH DEMO KEYS: the signatures prove nothing about who signed"
+            .to_string()
     } else if r.kind == "bagit" {
         "VALID BAG (complete, every digest matches)".to_string()
     } else {
@@ -283,19 +428,41 @@ fn human_report(r: &VerifyReport) -> String {
 }
 
 pub fn inspect(args: InspectArgs) -> Result<Status, CliError> {
-    let source = BagSource::open(&args.bundle, Limits::default()).map_err(|e| CliError { message: e.to_string(), hint: None, status: if matches!(e, SourceError::Io { .. }) { Status::Error } else { Status::Failed } })?;
-    let statement: serde_json::Value = source.read_small(layout::STATEMENT_PATH, docseal::document::DEFAULT_MAX_SIZE).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let source = BagSource::open(&args.bundle, Limits::default()).map_err(|e| CliError {
+        message: e.to_string(),
+        hint: None,
+        status: if matches!(e, SourceError::Io { .. }) {
+            Status::Error
+        } else {
+            Status::Failed
+        },
+    })?;
+    let statement: serde_json::Value = source
+        .read_small(layout::STATEMENT_PATH, docseal::document::DEFAULT_MAX_SIZE)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
     let mut signatures = Vec::new();
     for e in source.entries() {
-        if e.path.starts_with(layout::SIGNATURES_DIR) && e.path.ends_with(".json")
+        if e.path.starts_with(layout::SIGNATURES_DIR)
+            && e.path.ends_with(".json")
             && let Ok(b) = source.read_small(&e.path, 1 << 20)
             && let Ok(s) = layout::SignedStatement::parse(&b)
         {
             signatures.push(serde_json::json!({"key": s.key, "party": s.party, "signer": s.signer, "role": s.role, "signed_at": s.signed_at}));
         }
     }
-    let info = source.read_small("bag-info.txt", 1 << 20).ok().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-    let payload: u64 = source.entries().iter().filter(|e| e.path.starts_with("data/")).map(|e| e.size).sum();
+    let info = source
+        .read_small("bag-info.txt", 1 << 20)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let payload: u64 = source
+        .entries()
+        .iter()
+        .filter(|e| e.path.starts_with("data/"))
+        .map(|e| e.size)
+        .sum();
     let summary = serde_json::json!({
         "bundle": args.bundle.display().to_string(),
         "bag": source.name(),
@@ -313,17 +480,41 @@ pub fn inspect(args: InspectArgs) -> Result<Status, CliError> {
     match args.format {
         OutputFormat::Json => write_json(&summary)?,
         OutputFormat::Human => {
-            let mut t = format!("{} (not verified; run `docseal verify`)\n", args.bundle.display());
-            t.push_str(&format!("  statement: {} ({})\n", summary["id"].as_str().unwrap_or("?"), summary["type"].as_str().unwrap_or("?")));
-            if let Some(title) = summary["title"].as_str() { t.push_str(&format!("  title:     {title}\n")); }
-            if let Some(d) = summary["date"]["start"].as_str() { t.push_str(&format!("  date:      {d}\n")); }
+            let mut t = format!(
+                "{} (not verified; run `docseal verify`)\n",
+                args.bundle.display()
+            );
+            t.push_str(&format!(
+                "  statement: {} ({})\n",
+                summary["id"].as_str().unwrap_or("?"),
+                summary["type"].as_str().unwrap_or("?")
+            ));
+            if let Some(title) = summary["title"].as_str() {
+                t.push_str(&format!("  title:     {title}\n"));
+            }
+            if let Some(d) = summary["date"]["start"].as_str() {
+                t.push_str(&format!("  date:      {d}\n"));
+            }
             for p in summary["parties"].as_array().into_iter().flatten() {
-                t.push_str(&format!("  party:     {} {} ({})\n", p["id"].as_str().unwrap_or("?"), p["name"].as_str().unwrap_or("?"), p["role"].as_str().unwrap_or("?")));
+                t.push_str(&format!(
+                    "  party:     {} {} ({})\n",
+                    p["id"].as_str().unwrap_or("?"),
+                    p["name"].as_str().unwrap_or("?"),
+                    p["role"].as_str().unwrap_or("?")
+                ));
             }
             for s in &signatures {
-                t.push_str(&format!("  signed:    {} by {} at {}\n", s["party"].as_str().unwrap_or("?"), s["signer"].as_str().unwrap_or("?"), s["signed_at"].as_str().unwrap_or("?")));
+                t.push_str(&format!(
+                    "  signed:    {} by {} at {}\n",
+                    s["party"].as_str().unwrap_or("?"),
+                    s["signer"].as_str().unwrap_or("?"),
+                    s["signed_at"].as_str().unwrap_or("?")
+                ));
             }
-            t.push_str(&format!("  size:      {} files, {} payload bytes\n", summary["files"], payload));
+            t.push_str(&format!(
+                "  size:      {} files, {} payload bytes\n",
+                summary["files"], payload
+            ));
             write_stdout(t.as_bytes())?;
         }
     }
@@ -332,24 +523,52 @@ pub fn inspect(args: InspectArgs) -> Result<Status, CliError> {
 
 pub fn extract(args: ExtractArgs) -> Result<Status, CliError> {
     // Opening checks every name: nothing can land outside DIR.
-    let source = BagSource::open(&args.bundle, Limits::default()).map_err(|e| CliError { message: e.to_string(), hint: None, status: if matches!(e, SourceError::Io { .. }) { Status::Error } else { Status::Failed } })?;
+    let source = BagSource::open(&args.bundle, Limits::default()).map_err(|e| CliError {
+        message: e.to_string(),
+        hint: None,
+        status: if matches!(e, SourceError::Io { .. }) {
+            Status::Error
+        } else {
+            Status::Failed
+        },
+    })?;
     if !matches!(source, BagSource::Zip { .. }) {
         return Err(CliError::new("extract reads zip bundles; this is a folder"));
     }
     let root = args.output.join(source.name());
     if root.exists() {
-        return Err(CliError::new(format!("{} already exists; extract never overwrites", root.display())).hint("choose another -o folder"));
+        return Err(CliError::new(format!(
+            "{} already exists; extract never overwrites",
+            root.display()
+        ))
+        .hint("choose another -o folder"));
     }
     let mut opener = source.opener().map_err(|e| CliError::new(e.to_string()))?;
     for e in source.entries() {
         let target = root.join(Path::new(&e.path));
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| CliError::new(format!("{}: {err}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|err| CliError::new(format!("{}: {err}", parent.display())))?;
         }
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&target).map_err(|err| CliError::new(format!("{}: {err}", target.display())))?;
-        opener.with_reader(&e.path, &mut |r: &mut dyn Read| std::io::copy(r, &mut file).map(|_| ())).map_err(|err| CliError { message: format!("{}: {err}", e.path), hint: None, status: Status::Failed })?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(|err| CliError::new(format!("{}: {err}", target.display())))?;
+        opener
+            .with_reader(&e.path, &mut |r: &mut dyn Read| {
+                std::io::copy(r, &mut file).map(|_| ())
+            })
+            .map_err(|err| CliError {
+                message: format!("{}: {err}", e.path),
+                hint: None,
+                status: Status::Failed,
+            })?;
     }
-    eprintln!("extracted {} files into {}", source.entries().len(), root.display());
+    eprintln!(
+        "extracted {} files into {}",
+        source.entries().len(),
+        root.display()
+    );
     Ok(Status::Ok)
 }
-

@@ -56,8 +56,14 @@ pub fn run(args: Args) -> Result<Status, CliError> {
                 if let Some(c) = r["canonical"].as_str() {
                     text.push_str(&format!("  canonical  {c}\n"));
                 }
-                text.push_str(&format!("  file       {}\n", r["sha256"].as_str().unwrap_or_default()));
-                text.push_str(&format!("             {}\n", r["sha512"].as_str().unwrap_or_default()));
+                text.push_str(&format!(
+                    "  file       {}\n",
+                    r["sha256"].as_str().unwrap_or_default()
+                ));
+                text.push_str(&format!(
+                    "             {}\n",
+                    r["sha512"].as_str().unwrap_or_default()
+                ));
             }
             write_stdout(text.as_bytes())?;
         }

@@ -37,7 +37,10 @@ impl KeyringArg {
         let project = Project::discover(Path::new(".")).map_err(|e| {
             CliError::new(e.to_string()).hint("fix or remove docseal.toml (see docs/CLI.md)")
         })?;
-        Ok(config::keyring_dir(self.keyring.as_deref(), project.as_ref()))
+        Ok(config::keyring_dir(
+            self.keyring.as_deref(),
+            project.as_ref(),
+        ))
     }
 
     pub fn open(&self) -> Result<Keyring, CliError> {
@@ -58,7 +61,10 @@ impl PassphraseArgs {
     pub fn get(&self, what: &str, confirm: bool) -> Result<Zeroizing<String>, CliError> {
         if let Some(path) = &self.passphrase_file {
             let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-                CliError::new(format!("cannot read passphrase file {}: {e}", path.display()))
+                CliError::new(format!(
+                    "cannot read passphrase file {}: {e}",
+                    path.display()
+                ))
             })?);
             let line = text.lines().next().unwrap_or_default();
             return Ok(Zeroizing::new(line.to_string()));
@@ -67,8 +73,11 @@ impl PassphraseArgs {
             return Ok(Zeroizing::new(pass));
         }
         if !std::io::stdin().is_terminal() {
-            return Err(CliError::new(format!("a passphrase is needed for {what}"))
-                .hint("set DOCSEAL_PASSPHRASE, pass --passphrase-file FILE, or run on a terminal"));
+            return Err(
+                CliError::new(format!("a passphrase is needed for {what}")).hint(
+                    "set DOCSEAL_PASSPHRASE, pass --passphrase-file FILE, or run on a terminal",
+                ),
+            );
         }
         let first = Zeroizing::new(
             rpassword::prompt_password(format!("Passphrase for {what}: "))
@@ -80,7 +89,9 @@ impl PassphraseArgs {
                     .map_err(|e| CliError::new(format!("cannot read the passphrase: {e}")))?,
             );
             if *first != *again {
-                return Err(CliError::new("the two passphrases differ").hint("run the command again"));
+                return Err(
+                    CliError::new("the two passphrases differ").hint("run the command again")
+                );
             }
         }
         Ok(first)
@@ -200,13 +211,22 @@ fn generate(args: GenerateArgs) -> Result<Status, CliError> {
         keys::write_key_pair(&base, &key, passphrase.as_ref().map(|p| p.as_bytes()))
             .map_err(key_error)?;
     let id = KeyId::of(&key.verifying_key());
-    eprintln!("wrote {} (private, mode 0600) and {}", private.display(), public.display());
+    eprintln!(
+        "wrote {} (private, mode 0600) and {}",
+        private.display(),
+        public.display()
+    );
     if args.trust {
         let mut ring = args.keyring.open()?;
         let now = time::OffsetDateTime::now_utc();
         ring.trust_key(&public, &args.party, &args.signer, now, None, false)
             .map_err(keyring_error)?;
-        eprintln!("trusted in {} for {} ({})", ring.dir.display(), args.party, args.signer);
+        eprintln!(
+            "trusted in {} for {} ({})",
+            ring.dir.display(),
+            args.party,
+            args.signer
+        );
     }
     write_stdout(format!("{id}\n").as_bytes())?;
     Ok(Status::Ok)
@@ -222,9 +242,19 @@ fn trust(args: TrustArgs) -> Result<Status, CliError> {
     let from = time_arg(args.valid_from.as_deref())?.unwrap_or_else(time::OffsetDateTime::now_utc);
     let until = time_arg(args.valid_until.as_deref())?;
     let entry = ring
-        .trust_key(&args.public_key, &args.party, &args.signer, from, until, args.demo)
+        .trust_key(
+            &args.public_key,
+            &args.party,
+            &args.signer,
+            from,
+            until,
+            args.demo,
+        )
         .map_err(keyring_error)?;
-    eprintln!("trusted {} for {} ({})", entry.key, entry.party, entry.signer);
+    eprintln!(
+        "trusted {} for {} ({})",
+        entry.key, entry.party, entry.signer
+    );
     write_stdout(format!("{}\n", entry.key).as_bytes())?;
     Ok(Status::Ok)
 }
@@ -244,7 +274,11 @@ fn describe(entry: &TrustEntry) -> String {
         text.push_str(&format!("  valid until: {}\n", keyring::format_time(until)));
     }
     if let Some(r) = &entry.revoked {
-        text.push_str(&format!("  REVOKED at {}: {}\n", keyring::format_time(r.at), r.reason));
+        text.push_str(&format!(
+            "  REVOKED at {}: {}\n",
+            keyring::format_time(r.at),
+            r.reason
+        ));
     }
     text
 }
@@ -271,7 +305,9 @@ fn show(args: ShowArgs) -> Result<Status, CliError> {
     let ring = args.keyring.open()?;
     let entry = ring.find(&args.id).map_err(keyring_error)?;
     match args.format {
-        super::OutputFormat::Json => super::write_json(&serde_json::to_value(entry).unwrap_or_default())?,
+        super::OutputFormat::Json => {
+            super::write_json(&serde_json::to_value(entry).unwrap_or_default())?
+        }
         super::OutputFormat::Human => write_stdout(describe(entry).as_bytes())?,
     }
     Ok(Status::Ok)
@@ -280,7 +316,9 @@ fn show(args: ShowArgs) -> Result<Status, CliError> {
 fn revoke(args: RevokeArgs) -> Result<Status, CliError> {
     let mut ring = args.keyring.open()?;
     let at = time_arg(args.at.as_deref())?.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let entry = ring.revoke(&args.id, at, &args.reason).map_err(keyring_error)?;
+    let entry = ring
+        .revoke(&args.id, at, &args.reason)
+        .map_err(keyring_error)?;
     eprintln!("revoked {} from {}", entry.key, keyring::format_time(at));
     Ok(Status::Ok)
 }
@@ -295,9 +333,13 @@ pub fn key_error(error: KeyError) -> CliError {
 pub fn keyring_error(error: KeyringError) -> CliError {
     match error {
         KeyringError::Key(k) => key_error(k),
-        KeyringError::Ambiguous { .. } => CliError::new(error.to_string()).hint("give more hex digits of the key id"),
-        KeyringError::NoSuchKey(_) => CliError::new(error.to_string()).hint("`docseal key list` shows the keys of the keyring"),
-        KeyringError::AlreadyRevoked { .. } => CliError::new(error.to_string()).hint("a revocation is never changed; the first one stands"),
+        KeyringError::Ambiguous { .. } => {
+            CliError::new(error.to_string()).hint("give more hex digits of the key id")
+        }
+        KeyringError::NoSuchKey(_) => CliError::new(error.to_string())
+            .hint("`docseal key list` shows the keys of the keyring"),
+        KeyringError::AlreadyRevoked { .. } => CliError::new(error.to_string())
+            .hint("a revocation is never changed; the first one stands"),
         other => CliError::new(other.to_string()),
     }
 }

@@ -139,8 +139,7 @@ fn write_stdout(text: &[u8]) -> Result<(), CliError> {
 
 /// Pretty JSON on stdout, with a final newline.
 fn write_json(value: &serde_json::Value) -> Result<(), CliError> {
-    let mut text =
-        serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
     text.push('\n');
     write_stdout(text.as_bytes())
 }

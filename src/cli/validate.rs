@@ -97,7 +97,6 @@ pub fn run(args: Args) -> Result<Status, CliError> {
     })
 }
 
-
 fn hinted(error: &dyn Hinted) -> CliError {
     let mut e = CliError::new(error.to_string());
     e.hint = error.hint();
