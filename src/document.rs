@@ -179,16 +179,97 @@ pub fn parse_strict(bytes: &[u8]) -> Result<Value, DocumentError> {
                     .into(),
         });
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let offset = offset_of(bytes, e.line(), e.column());
-        DocumentError::Syntax {
-            position: position_at(bytes, offset),
-            message: strip_serde_position(&e.to_string()),
-        }
+    // One UTF-8 check for the whole text is faster than serde_json's per string.
+    let text = std::str::from_utf8(bytes).map_err(|e| DocumentError::Syntax {
+        position: position_at(bytes, e.valid_up_to()),
+        message: "invalid UTF-8: JSON text must be UTF-8".into(),
     })?;
-    let mut scanner = Scanner { bytes, pos: 0 };
-    scanner.check_duplicates(&mut String::new())?;
-    Ok(value)
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = serde::de::DeserializeSeed::deserialize(StrictValue, &mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    match parsed {
+        Ok(value) => Ok(value),
+        Err(e) if e.to_string().starts_with(DUPLICATE_MARKER) => {
+            // Rare path: walk the bytes again to say where both keys are.
+            let mut scanner = Scanner { bytes, pos: 0 };
+            scanner.check_duplicates(&mut String::new())?;
+            Err(DocumentError::Syntax {
+                position: position_at(bytes, 0),
+                message: "duplicate key".into(),
+            })
+        }
+        Err(e) => {
+            let offset = offset_of(bytes, e.line(), e.column());
+            Err(DocumentError::Syntax {
+                position: position_at(bytes, offset),
+                message: strip_serde_position(&e.to_string()),
+            })
+        }
+    }
+}
+
+const DUPLICATE_MARKER: &str = "docseal: duplicate key";
+
+/// Builds a `Value` like serde_json does, but fails on the first object
+/// that names a key twice (serde_json would keep the last silently).
+struct StrictValue;
+
+impl<'de> serde::de::DeserializeSeed<'de> for StrictValue {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(StrictVisitor)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(StrictValue)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(StrictValue)?;
+            if object.insert(key, value).is_some() {
+                return Err(serde::de::Error::custom(DUPLICATE_MARKER));
+            }
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// serde_json's messages end in " at line L column C", which we report ourselves.
