@@ -1,0 +1,1 @@
+6prd1WzNBep/NvJzCpMDPnVf4BR//2zHw2KGrEPWivKGTCR0FuOoR/1wQmbFepgQl+Ku92361dxtt0cMMovqAQ==
