@@ -561,21 +561,45 @@ fn check_oxum(source: &BagSource, payload: &BTreeSet<String>, ctx: &mut Ctx) {
 
 type HashResult = Result<BTreeMap<&'static str, String>, String>;
 
+/// Files at least this big are hashed once per algorithm, on separate
+/// threads, so that SHA-256 and SHA-512 of one large file run side by side.
+const SPLIT_SIZE: u64 = 8 << 20;
+
 fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, HashResult)> {
     use rayon::prelude::*;
-    wanted
-        .par_iter()
-        .map_init(
-            || source.opener(),
-            |opener, (path, algs)| {
-                let result = match opener {
-                    Ok(opener) => hash_entry(opener, path, algs),
-                    Err(e) => Err(e.to_string()),
-                };
-                (path.clone(), result)
-            },
-        )
-        .collect()
+    let sizes: BTreeMap<&str, u64> = source.entries().iter().map(|e| (e.path.as_str(), e.size)).collect();
+    let mut big: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut small: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (path, algs) in wanted {
+        if sizes.get(path.as_str()).copied().unwrap_or(0) >= SPLIT_SIZE {
+            big.extend(algs.iter().map(|a| (path.as_str(), vec![*a])));
+        } else {
+            small.push((path.as_str(), algs.clone()));
+        }
+    }
+    let hash = |opener: &mut std::io::Result<super::source::Opener<'_>>, path: &str, algs: &[&str]| match opener {
+        Ok(opener) => hash_entry(opener, path, algs),
+        Err(e) => Err(e.to_string()),
+    };
+    // Big files: one job per algorithm, each with its own reader. Small
+    // files: one reader per worker, reused.
+    let (mut results, small_results): (Vec<(&str, HashResult)>, Vec<(&str, HashResult)>) = rayon::join(
+        || big.par_iter().with_max_len(1).map(|(p, a)| (*p, hash(&mut source.opener(), p, a))).collect(),
+        || small.par_iter().map_init(|| source.opener(), |o, (p, a)| (*p, hash(o, p, a))).collect(),
+    );
+    results.extend(small_results);
+    let mut merged: BTreeMap<String, HashResult> = BTreeMap::new();
+    for (path, result) in results {
+        match (merged.get_mut(path), result) {
+            (Some(Ok(found)), Ok(more)) => found.extend(more),
+            (Some(slot), Err(e)) => *slot = Err(e),
+            (Some(Err(_)), Ok(_)) => {}
+            (None, result) => {
+                merged.insert(path.to_string(), result);
+            }
+        }
+    }
+    merged.into_iter().collect()
 }
 
 fn hash_entry(opener: &mut super::source::Opener<'_>, path: &str, algs: &[&str]) -> HashResult {
