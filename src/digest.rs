@@ -138,26 +138,6 @@ impl Digests {
     }
 }
 
-/// Both digests of a file. Files of 8 MiB or more are read twice, by two
-/// threads at once (one per algorithm), so both cores work; the second read
-/// comes from the page cache.
-pub fn digests_of_file(path: &std::path::Path) -> io::Result<Digests> {
-    let length = std::fs::metadata(path)?.len();
-    if length < 8 << 20 {
-        return Digests::of_reader(std::fs::File::open(path)?);
-    }
-    let (sha256, sha512) = rayon::join(
-        || Sha256Digest::of_reader(std::fs::File::open(path)?),
-        || Sha512Digest::of_reader(std::fs::File::open(path)?),
-    );
-    let digests = Digests {
-        sha256: sha256?,
-        sha512: sha512?,
-        length,
-    };
-    Ok(digests)
-}
-
 /// Reads `reader` to its end in fixed-size chunks.
 pub fn for_each_chunk(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Result<u64> {
     let mut buffer = vec![0u8; BUFFER_SIZE];

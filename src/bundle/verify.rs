@@ -567,7 +567,11 @@ const SPLIT_SIZE: u64 = 8 << 20;
 
 fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, HashResult)> {
     use rayon::prelude::*;
-    let sizes: BTreeMap<&str, u64> = source.entries().iter().map(|e| (e.path.as_str(), e.size)).collect();
+    let sizes: BTreeMap<&str, u64> = source
+        .entries()
+        .iter()
+        .map(|e| (e.path.as_str(), e.size))
+        .collect();
     let mut big: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut small: Vec<(&str, Vec<&str>)> = Vec::new();
     for (path, algs) in wanted {
@@ -577,16 +581,29 @@ fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, 
             small.push((path.as_str(), algs.clone()));
         }
     }
-    let hash = |opener: &mut std::io::Result<super::source::Opener<'_>>, path: &str, algs: &[&str]| match opener {
+    let hash = |opener: &mut std::io::Result<super::source::Opener<'_>>,
+                path: &str,
+                algs: &[&str]| match opener {
         Ok(opener) => hash_entry(opener, path, algs),
         Err(e) => Err(e.to_string()),
     };
     // Big files: one job per algorithm, each with its own reader. Small
     // files: one reader per worker, reused.
-    let (mut results, small_results): (Vec<(&str, HashResult)>, Vec<(&str, HashResult)>) = rayon::join(
-        || big.par_iter().with_max_len(1).map(|(p, a)| (*p, hash(&mut source.opener(), p, a))).collect(),
-        || small.par_iter().map_init(|| source.opener(), |o, (p, a)| (*p, hash(o, p, a))).collect(),
-    );
+    let (mut results, small_results): (Vec<(&str, HashResult)>, Vec<(&str, HashResult)>) =
+        rayon::join(
+            || {
+                big.par_iter()
+                    .with_max_len(1)
+                    .map(|(p, a)| (*p, hash(&mut source.opener(), p, a)))
+                    .collect()
+            },
+            || {
+                small
+                    .par_iter()
+                    .map_init(|| source.opener(), |o, (p, a)| (*p, hash(o, p, a)))
+                    .collect()
+            },
+        );
     results.extend(small_results);
     let mut merged: BTreeMap<String, HashResult> = BTreeMap::new();
     for (path, result) in results {

@@ -100,10 +100,94 @@ struct Entry {
 }
 
 /// Seals a new bundle at `out`. Returns its SHA-256.
+///
+/// One pass over the payload: each file is read once, written into the zip
+/// and hashed on the way (SHA-256 and SHA-512 on two threads for large
+/// files). The manifests sort after `data/`, so they are written once every
+/// digest is known.
 pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteError> {
     if out.exists() {
         return Err(WriteError::Exists(out.to_path_buf()));
     }
+    let payload = payload_entries(input)?;
+    let mut sizes = BTreeMap::new();
+    for entry in &payload {
+        let size = match &entry.content {
+            Content::Bytes(b) => b.len() as u64,
+            Content::File(path) => std::fs::metadata(path)
+                .map_err(|source| WriteError::Io {
+                    path: path.clone(),
+                    source,
+                })?
+                .len(),
+        };
+        sizes.insert(entry.path.clone(), size);
+    }
+    let (bytes, count) = layout::oxum(&sizes);
+    let info = BagInfo {
+        external_identifier: input.id.clone(),
+        external_description: input.description.clone(),
+        source_organization: input.organization.clone(),
+        bagging_date: input.signer.time.date().to_string(),
+        payload_bytes: bytes,
+        payload_files: count,
+    };
+    let time = zip_time(input.signer.time);
+    let prefix = format!("{}/", input.id);
+    let mut failure: Option<WriteError> = None;
+    let result = write_zip_atomic(out, |zip| {
+        let info_text = info.text();
+        for (path, bytes) in [
+            ("bag-info.txt", info_text.as_bytes()),
+            ("bagit.txt", layout::BAGIT_TXT.as_bytes()),
+        ] {
+            start(zip, &prefix, path, time, true)?;
+            zip.write_all(bytes)?;
+        }
+        let mut digests = Vec::with_capacity(payload.len());
+        for entry in &payload {
+            start(zip, &prefix, &entry.path, time, entry.deflate)?;
+            let found = match &entry.content {
+                Content::Bytes(bytes) => {
+                    zip.write_all(bytes)?;
+                    Digests::of_bytes(bytes)
+                }
+                Content::File(path) => copy_hashing(File::open(path)?, zip, sizes[&entry.path])?,
+            };
+            if found.length != sizes[&entry.path] {
+                failure = Some(WriteError::Io {
+                    path: PathBuf::from(&entry.path),
+                    source: io::Error::other("the file changed while it was being sealed"),
+                });
+                return Err(io::Error::other("input changed"));
+            }
+            digests.push((entry.path.clone(), found));
+        }
+        for (path, bytes) in tag_files(input, &info_text, &digests) {
+            start(zip, &prefix, &path, time, true)?;
+            zip.write_all(&bytes)?;
+        }
+        Ok(())
+    });
+    match (result, failure) {
+        (Err(_), Some(failure)) => Err(failure),
+        (result, _) => result,
+    }
+}
+
+fn start(
+    zip: &mut ZipWriter<File>,
+    prefix: &str,
+    path: &str,
+    time: zip::DateTime,
+    deflate: bool,
+) -> io::Result<()> {
+    zip.start_file(format!("{prefix}{path}"), options(time, deflate))
+        .map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// The payload: statement, source text, attachments, sorted by path.
+fn payload_entries(input: &SealInput<'_>) -> Result<Vec<Entry>, WriteError> {
     let mut payload = vec![Entry {
         path: layout::STATEMENT_PATH.into(),
         content: Content::Bytes(input.statement.clone()),
@@ -131,37 +215,35 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
             deflate: is_text(&name),
         });
     }
-    // Hash every payload file (in parallel; big files stream).
-    let digests = hash_payload(&payload)?;
-    let sizes: BTreeMap<String, u64> = digests.iter().map(|(p, d)| (p.clone(), d.length)).collect();
-    let (bytes, count) = layout::oxum(&sizes);
-    let info = BagInfo {
-        external_identifier: input.id.clone(),
-        external_description: input.description.clone(),
-        source_organization: input.organization.clone(),
-        bagging_date: input.signer.time.date().to_string(),
-        payload_bytes: bytes,
-        payload_files: count,
-    };
-    let mut tags: Vec<(String, Vec<u8>)> = vec![
-        ("bagit.txt".into(), layout::BAGIT_TXT.as_bytes().to_vec()),
-        ("bag-info.txt".into(), info.text().into_bytes()),
-        (
-            "manifest-sha256.txt".into(),
-            layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha256.hex())))
-                .into_bytes(),
-        ),
-        (
-            "manifest-sha512.txt".into(),
-            layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha512.hex())))
-                .into_bytes(),
-        ),
-        (
-            format!("{}{}", layout::SCHEMA_DIR, input.schema.0),
-            input.schema.1.clone(),
-        ),
-        (layout::VALIDATION_PATH.into(), input.validation.clone()),
-    ];
+    payload.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(payload)
+}
+
+/// Every tag file after the payload, sorted by path: manifests, metadata,
+/// the sealer's signature files, tag manifests.
+fn tag_files(
+    input: &SealInput<'_>,
+    bag_info: &str,
+    digests: &[(String, Digests)],
+) -> BTreeMap<String, Vec<u8>> {
+    let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    tags.insert("bagit.txt".into(), layout::BAGIT_TXT.as_bytes().to_vec());
+    tags.insert("bag-info.txt".into(), bag_info.as_bytes().to_vec());
+    tags.insert(
+        "manifest-sha256.txt".into(),
+        layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha256.hex())))
+            .into_bytes(),
+    );
+    tags.insert(
+        "manifest-sha512.txt".into(),
+        layout::manifest_text(digests.iter().map(|(p, d)| (p.as_str(), d.sha512.hex())))
+            .into_bytes(),
+    );
+    tags.insert(
+        format!("{}{}", layout::SCHEMA_DIR, input.schema.0),
+        input.schema.1.clone(),
+    );
+    tags.insert(layout::VALIDATION_PATH.into(), input.validation.clone());
     let tag_digests: Vec<(String, Digests)> = tags
         .iter()
         .map(|(p, b)| (p.clone(), Digests::of_bytes(b)))
@@ -180,8 +262,8 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
         sha256: Sha256Digest::of_bytes(tm256.as_bytes()),
         sha512: Sha512Digest::of_bytes(tm512.as_bytes()),
     };
-    tags.push(("tagmanifest-sha256.txt".into(), tm256.into_bytes()));
-    tags.push(("tagmanifest-sha512.txt".into(), tm512.into_bytes()));
+    tags.insert("tagmanifest-sha256.txt".into(), tm256.into_bytes());
+    tags.insert("tagmanifest-sha512.txt".into(), tm512.into_bytes());
     let schema_digest = Sha256Digest::of_bytes(&input.schema.1);
     tags.extend(signature_files(
         &input.id,
@@ -190,28 +272,87 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
         schema_digest,
         &input.signer,
     ));
-    let mut entries = payload;
-    entries.extend(tags.into_iter().map(|(path, bytes)| Entry {
-        path,
-        content: Content::Bytes(bytes),
-        deflate: true,
-    }));
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
-    let time = zip_time(input.signer.time);
-    write_zip_atomic(out, |zip| {
-        for entry in &entries {
-            let name = format!("{}/{}", input.id, entry.path);
-            zip.start_file(name, options(time, entry.deflate))
-                .map_err(|e| io::Error::other(e.to_string()))?;
-            match &entry.content {
-                Content::Bytes(bytes) => zip.write_all(bytes)?,
-                Content::File(path) => {
-                    let mut file = BufReader::with_capacity(256 * 1024, File::open(path)?);
-                    io::copy(&mut file, zip)?;
+    // Already written before the payload.
+    tags.remove("bagit.txt");
+    tags.remove("bag-info.txt");
+    tags
+}
+
+/// Copies `reader` into `out` while hashing it. Large inputs are hashed by
+/// two threads (one per algorithm) while this one reads and writes.
+fn copy_hashing(mut reader: impl Read, out: &mut dyn Write, size: u64) -> io::Result<Digests> {
+    use sha2::Digest as _;
+    use std::sync::Arc;
+    use std::sync::mpsc::sync_channel;
+    const CHUNK: usize = 1 << 20;
+    if size < 8 << 20 {
+        let mut hasher = crate::digest::DualHasher::new();
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            let n = match reader.read(&mut buffer) {
+                Ok(0) => return Ok(hasher.finish()),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buffer[..n]);
+            out.write_all(&buffer[..n])?;
+        }
+    }
+    std::thread::scope(|scope| {
+        let (tx256, rx256) = sync_channel::<Arc<Vec<u8>>>(4);
+        let (tx512, rx512) = sync_channel::<Arc<Vec<u8>>>(4);
+        let h256 = scope.spawn(move || {
+            let mut h = sha2::Sha256::new();
+            for chunk in rx256 {
+                h.update(&chunk[..]);
+            }
+            Sha256Digest(h.finalize().into())
+        });
+        let h512 = scope.spawn(move || {
+            let mut h = sha2::Sha512::new();
+            for chunk in rx512 {
+                h.update(&chunk[..]);
+            }
+            Sha512Digest(h.finalize().into())
+        });
+        let mut length = 0u64;
+        let copied: io::Result<()> = (|| loop {
+            let mut buffer = vec![0u8; CHUNK];
+            let mut filled = 0;
+            while filled < CHUNK {
+                match reader.read(&mut buffer[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
                 }
             }
-        }
-        Ok(())
+            if filled == 0 {
+                return Ok(());
+            }
+            buffer.truncate(filled);
+            out.write_all(&buffer)?;
+            length += filled as u64;
+            let chunk = Arc::new(buffer);
+            // A hasher thread only stops early if it panicked; join reports that.
+            let _ = tx256.send(Arc::clone(&chunk));
+            let _ = tx512.send(chunk);
+        })();
+        drop(tx256);
+        drop(tx512);
+        let sha256 = h256
+            .join()
+            .map_err(|_| io::Error::other("SHA-256 thread failed"))?;
+        let sha512 = h512
+            .join()
+            .map_err(|_| io::Error::other("SHA-512 thread failed"))?;
+        copied?;
+        Ok(Digests {
+            sha256,
+            sha512,
+            length,
+        })
     })
 }
 
@@ -354,25 +495,6 @@ pub fn cosign(bundle: &Path, signer: &Signer<'_>, out: &Path) -> Result<Sha256Di
         }
         Ok(())
     })
-}
-
-fn hash_payload(payload: &[Entry]) -> Result<Vec<(String, Digests)>, WriteError> {
-    use rayon::prelude::*;
-    payload
-        .par_iter()
-        .map(|e| {
-            let digests = match &e.content {
-                Content::Bytes(b) => Digests::of_bytes(b),
-                Content::File(path) => {
-                    crate::digest::digests_of_file(path).map_err(|source| WriteError::Io {
-                        path: path.clone(),
-                        source,
-                    })?
-                }
-            };
-            Ok((e.path.clone(), digests))
-        })
-        .collect()
 }
 
 fn is_text(name: &str) -> bool {
