@@ -589,7 +589,8 @@ fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, 
     };
     // Big files: one job per algorithm, each with its own reader. Small
     // files: one reader per worker, reused.
-    let (mut results, small_results): (Vec<(&str, HashResult)>, Vec<(&str, HashResult)>) =
+    type Results<'p> = Vec<(&'p str, HashResult)>;
+    let (mut results, small_results): (Results<'_>, Results<'_>) =
         rayon::join(
             || {
                 big.par_iter()
