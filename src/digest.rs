@@ -138,20 +138,36 @@ impl Digests {
     }
 }
 
-/// Reads `reader` to its end in fixed-size chunks.
+/// Reads `reader` to its end in fixed-size chunks. The buffer is kept per
+/// thread: hashing thousands of small files must not zero a fresh 256 KiB
+/// buffer for each.
 pub fn for_each_chunk(mut reader: impl Read, mut f: impl FnMut(&[u8])) -> io::Result<u64> {
-    let mut buffer = vec![0u8; BUFFER_SIZE];
-    let mut total = 0u64;
-    loop {
-        let n = match reader.read(&mut buffer) {
-            Ok(0) => return Ok(total),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        f(&buffer[..n]);
-        total += n as u64;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    BUFFER.with(|cell| {
+        // A nested call (not expected) falls back to its own buffer.
+        let mut own = Vec::new();
+        let mut borrowed = cell.try_borrow_mut();
+        let buffer: &mut Vec<u8> = match borrowed.as_deref_mut() {
+            Ok(buffer) => buffer,
+            Err(_) => &mut own,
+        };
+        if buffer.len() < BUFFER_SIZE {
+            buffer.resize(BUFFER_SIZE, 0);
+        }
+        let mut total = 0u64;
+        loop {
+            let n = match reader.read(buffer) {
+                Ok(0) => return Ok(total),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            f(&buffer[..n]);
+            total += n as u64;
+        }
+    })
 }
 
 /// Lower-case hex of bytes.

@@ -92,6 +92,8 @@ pub enum BagSource {
     Zip {
         /// The zip file.
         path: PathBuf,
+        /// The parsed archive; cloned (cheaply) for each reader.
+        archive: ZipArchive<SharedFile>,
         /// The root folder's name (the bag name).
         root: String,
         /// Files (not folders), sorted, with their index in the archive.
@@ -170,9 +172,8 @@ impl BagSource {
     pub fn opener(&self) -> io::Result<Opener<'_>> {
         Ok(match self {
             Self::Dir { root, .. } => Opener::Dir(root),
-            Self::Zip { path, index, .. } => Opener::Zip {
-                archive: ZipArchive::new(BufReader::new(File::open(path)?))
-                    .map_err(io::Error::other)?,
+            Self::Zip { archive, index, .. } => Opener::Zip {
+                archive: archive.clone(),
                 index,
             },
         })
@@ -186,7 +187,7 @@ pub enum Opener<'a> {
     /// From a zip archive.
     Zip {
         /// The archive.
-        archive: ZipArchive<BufReader<File>>,
+        archive: ZipArchive<SharedFile>,
         /// Entry indices.
         index: &'a BTreeMap<String, usize>,
     },
@@ -231,6 +232,49 @@ impl Opener<'_> {
                 Ok(())
             }
         }
+    }
+}
+
+/// A file shared between readers, each with its own position (`pread`), so
+/// that the parsed archive can be cloned per thread without reopening or
+/// re-reading the central directory.
+#[derive(Debug, Clone)]
+pub struct SharedFile {
+    file: std::sync::Arc<File>,
+    position: u64,
+    length: u64,
+}
+
+impl SharedFile {
+    fn new(file: File) -> io::Result<Self> {
+        let length = file.metadata()?.len();
+        Ok(Self {
+            file: std::sync::Arc::new(file),
+            position: 0,
+            length,
+        })
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let n = self.file.read_at(buf, self.position)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl io::Seek for SharedFile {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            io::SeekFrom::Start(p) => Some(p),
+            io::SeekFrom::End(d) => self.length.checked_add_signed(d),
+            io::SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        self.position = target
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.position)
     }
 }
 
@@ -315,7 +359,11 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| SourceError::NotZip {
+    let shared = SharedFile::new(file).map_err(|source| SourceError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut archive = ZipArchive::new(shared).map_err(|e| SourceError::NotZip {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
@@ -489,6 +537,7 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(BagSource::Zip {
         path: path.to_path_buf(),
+        archive,
         root: root.unwrap_or_default(),
         entries,
         index,

@@ -590,21 +590,20 @@ fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, 
     // Big files: one job per algorithm, each with its own reader. Small
     // files: one reader per worker, reused.
     type Results<'p> = Vec<(&'p str, HashResult)>;
-    let (mut results, small_results): (Results<'_>, Results<'_>) =
-        rayon::join(
-            || {
-                big.par_iter()
-                    .with_max_len(1)
-                    .map(|(p, a)| (*p, hash(&mut source.opener(), p, a)))
-                    .collect()
-            },
-            || {
-                small
-                    .par_iter()
-                    .map_init(|| source.opener(), |o, (p, a)| (*p, hash(o, p, a)))
-                    .collect()
-            },
-        );
+    let (mut results, small_results): (Results<'_>, Results<'_>) = rayon::join(
+        || {
+            big.par_iter()
+                .with_max_len(1)
+                .map(|(p, a)| (*p, hash(&mut source.opener(), p, a)))
+                .collect()
+        },
+        || {
+            small
+                .par_iter()
+                .map_init(|| source.opener(), |o, (p, a)| (*p, hash(o, p, a)))
+                .collect()
+        },
+    );
     results.extend(small_results);
     let mut merged: BTreeMap<String, HashResult> = BTreeMap::new();
     for (path, result) in results {
