@@ -38,6 +38,7 @@ pub mod document;
 pub mod fsutil;
 pub mod keyring;
 pub mod keys;
+pub mod lint;
 pub mod report;
 pub mod schema;
 pub mod validate;

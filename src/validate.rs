@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 use crate::document::{self, Document, DocumentError, Position};
+use crate::lint::LintConfig;
 use crate::schema::{CompiledSchema, SchemaError, SchemaOptions, SchemaSource};
 
 /// How serious a finding is.
@@ -399,6 +400,12 @@ pub struct CheckOptions {
     pub schema_options: SchemaOptions,
     /// Largest document loaded, in bytes.
     pub max_size: u64,
+    /// Lint levels; lints run on documents checked against a built-in
+    /// statement schema.
+    pub lints: LintConfig,
+    /// The source text for `source-span`. When `None`, a file beside the
+    /// document with the same name and `.txt` is used if there is one.
+    pub source_text: Option<PathBuf>,
 }
 
 impl Default for CheckOptions {
@@ -407,6 +414,8 @@ impl Default for CheckOptions {
             schema: None,
             schema_options: SchemaOptions::default(),
             max_size: crate::document::DEFAULT_MAX_SIZE,
+            lints: LintConfig::default(),
+            source_text: None,
         }
     }
 }
@@ -437,14 +446,51 @@ impl Checker {
         } else {
             document::read_limited(path, self.options.max_size)
         };
+        let source = match self.source_for(path) {
+            Ok(source) => source,
+            Err(error) => return not_checked(name, None, &error),
+        };
         match bytes {
-            Ok(bytes) => self.check_bytes(&name, bytes),
+            Ok(bytes) => self.check_with_source(&name, bytes, source.as_deref()),
             Err(error) => not_checked(name, None, &error),
         }
     }
 
-    /// Checks a document given as bytes.
+    /// The source text of a document: `--text`, else `NAME.txt` beside it.
+    fn source_for(&self, path: &Path) -> Result<Option<Vec<u8>>, DocumentError> {
+        let candidate = match &self.options.source_text {
+            Some(text) => text.clone(),
+            None => {
+                let sibling = path.with_extension("txt");
+                if path == Path::new("-") || !sibling.is_file() {
+                    return Ok(None);
+                }
+                sibling
+            }
+        };
+        document::read_limited(&candidate, self.options.max_size).map(Some)
+    }
+
+    /// Checks a document given as bytes (no source text).
     pub fn check_bytes(&self, name: &str, bytes: Vec<u8>) -> FileReport {
+        self.check_with_source(
+            name,
+            bytes,
+            self.options
+                .source_text
+                .as_ref()
+                .and_then(|p| std::fs::read(p).ok())
+                .as_deref(),
+        )
+    }
+
+    /// Checks a document given as bytes, with its source text when known.
+    pub fn check_with_source(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        source: Option<&[u8]>,
+    ) -> FileReport {
         let value = match document::parse_strict(&bytes) {
             Ok(value) => value,
             Err(error) => {
@@ -463,7 +509,11 @@ impl Checker {
             Ok(schema) => schema,
             Err(error) => return not_checked(name.to_string(), None, &error),
         };
-        let findings = validate(&document, schema);
+        let mut findings = validate(&document, schema);
+        if crate::schema::builtin(&schema.name).is_some() {
+            findings.extend(crate::lint::lint(&document, source, &self.options.lints));
+            sort_findings(&mut findings);
+        }
         let source = (!findings.is_empty()).then(|| document.bytes.into());
         FileReport {
             path: name.to_string(),

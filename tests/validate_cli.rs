@@ -23,14 +23,21 @@ fn reference_text_is_the_shared_corpus_file_byte_for_byte() {
 }
 
 #[test]
-fn reference_statement_is_valid() {
+fn reference_statement_is_valid_with_one_homoglyph_warning() {
     let (code, out, err) = run(docseal().args(["validate", REFERENCE]));
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(
-        out,
-        "statements/kz-rs-2026-02-27.json: valid (urn:docseal:schema:joint-statement:1)\n"
+    assert_snapshot("validate-reference.human", &out);
+    assert_eq!(err, "1 file checked: 1 valid, 0 invalid (1 warning)\n");
+    // Denying the lint makes the same file invalid.
+    let (code, out, _) = run(docseal().args(["validate", "--deny", "mixed-script", REFERENCE]));
+    assert_eq!(code, 1);
+    assert!(out.contains("error[lint/mixed-script]"), "{out}");
+    let (code, _, err) = run(docseal().args(["validate", "--deny", "no-such-lint", REFERENCE]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown lint") && err.contains("hint:"),
+        "{err}"
     );
-    assert_eq!(err, "1 file checked: 1 valid, 0 invalid\n");
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! Codes: `container`, `bag.declaration`, `bag.manifests`, `bag.complete`,
 //! `bag.payload-digest`, `bag.tag-digest`, `bag.oxum`, `bag.unlisted-tag-file`,
 //! `signature.present`, `signature.files`, `signature.valid`,
-//! `signature.binding`, `signature.trust`, `policy`, `statement.schema`.
+//! `signature.binding`, `signature.trust`, `policy`, `statement.schema`,
+//! `statement.lints`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -730,6 +731,40 @@ fn read_statement(source: &BagSource, ctx: &mut Ctx) -> Option<StatementData> {
                     value: value.clone(),
                 };
                 let findings = crate::validate::validate(&document, &compiled);
+                let source_text = source
+                    .read_small(layout::SOURCE_PATH, crate::document::DEFAULT_MAX_SIZE)
+                    .ok();
+                let lints = crate::lint::lint(
+                    &document,
+                    source_text.as_deref(),
+                    &crate::lint::LintConfig::default(),
+                );
+                if lints.is_empty() {
+                    ctx.pass(
+                        "statement.lints",
+                        Some(layout::STATEMENT_PATH),
+                        if source_text.is_some() {
+                            "no lint findings; every block matches the source text"
+                        } else {
+                            "no lint findings"
+                        },
+                    );
+                }
+                for f in lints {
+                    let at = f
+                        .position
+                        .map(|p| format!("{}:{}: ", p.line, p.column))
+                        .unwrap_or_default();
+                    let message = format!("{at}[{}] {} (at {})", f.rule, f.message, f.pointer);
+                    match f.level {
+                        crate::validate::Level::Error => {
+                            ctx.fail("statement.lints", Some(layout::STATEMENT_PATH), message)
+                        }
+                        crate::validate::Level::Warning => {
+                            ctx.warn("statement.lints", Some(layout::STATEMENT_PATH), message)
+                        }
+                    }
+                }
                 if findings.is_empty() {
                     ctx.pass(
                         "statement.schema",

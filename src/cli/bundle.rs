@@ -42,6 +42,8 @@ pub struct SealArgs {
     passphrase: PassphraseArgs,
     #[command(flatten)]
     keyring: KeyringArg,
+    #[command(flatten)]
+    lint_levels: super::validate::LintArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -150,9 +152,23 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
     let bytes =
         docseal::document::read_limited(&args.statement, docseal::document::DEFAULT_MAX_SIZE)
             .map_err(|e| CliError::new(e.to_string()))?;
-    let checker =
-        Checker::new(CheckOptions::default()).map_err(|e| CliError::new(e.to_string()))?;
-    let report = checker.check_bytes(&args.statement.display().to_string(), bytes.clone());
+    let options = CheckOptions {
+        lints: args.lint_levels.config()?,
+        ..CheckOptions::default()
+    };
+    let checker = Checker::new(options).map_err(|e| CliError::new(e.to_string()))?;
+    let source_text = match &args.text {
+        Some(path) => Some(
+            docseal::document::read_limited(path, docseal::document::DEFAULT_MAX_SIZE)
+                .map_err(|e| CliError::new(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let report = checker.check_with_source(
+        &args.statement.display().to_string(),
+        bytes.clone(),
+        source_text.as_deref(),
+    );
     if !report.is_valid() {
         let mut out = Vec::new();
         let mut err = Vec::new();
@@ -176,8 +192,12 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
         .iter()
         .filter(|f| f.level == Level::Warning)
     {
+        let at = f
+            .position
+            .map(|p| format!(":{}:{}", p.line, p.column))
+            .unwrap_or_default();
         eprintln!(
-            "warning: {}: [{}] {}",
+            "warning: {}{at}: [{}] {}",
             args.statement.display(),
             f.rule,
             f.message

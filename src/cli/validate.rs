@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use docseal::lint::{LintConfig, LintLevel};
 use docseal::report::{self, Summary};
 use docseal::schema::{SchemaOptions, SchemaSource};
 use docseal::validate::{CheckOptions, Checker, Hinted};
@@ -45,6 +46,57 @@ pub struct Args {
     /// Largest file loaded, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = docseal::document::DEFAULT_MAX_SIZE)]
     max_size: u64,
+    /// Source text for the `source-span` lint (default: NAME.txt beside each NAME.json).
+    #[arg(long, value_name = "SOURCE.txt")]
+    text: Option<PathBuf>,
+    #[command(flatten)]
+    lint_levels: LintArgs,
+}
+
+/// `--deny/--warn/--allow NAME`, over docseal.toml's `[lints]`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LintArgs {
+    /// Make a lint an error (repeatable). Lints: mixed-script, invisible-character,
+    /// not-nfc, numbering, dates, parties, source-span, duplicate-paragraph.
+    #[arg(long, value_name = "LINT")]
+    deny: Vec<String>,
+    /// Make a lint a warning (repeatable).
+    #[arg(long, value_name = "LINT")]
+    warn: Vec<String>,
+    /// Turn a lint off (repeatable).
+    #[arg(long, value_name = "LINT")]
+    allow: Vec<String>,
+}
+
+impl LintArgs {
+    /// Defaults, then docseal.toml, then the flags.
+    pub fn config(&self) -> Result<LintConfig, CliError> {
+        let mut config = LintConfig::default();
+        let project = docseal::config::Project::discover(std::path::Path::new("."))
+            .map_err(|e| CliError::new(e.to_string()))?;
+        if let Some(project) = project {
+            for (name, level) in &project.config.lints {
+                let level: LintLevel = level.parse().map_err(|e: String| {
+                    CliError::new(format!("docseal.toml [lints] {name}: {e}"))
+                })?;
+                config
+                    .set(name, level)
+                    .map_err(|e| CliError::new(format!("docseal.toml [lints]: {e}")))?;
+            }
+        }
+        for (names, level) in [
+            (&self.allow, LintLevel::Allow),
+            (&self.warn, LintLevel::Warn),
+            (&self.deny, LintLevel::Deny),
+        ] {
+            for name in names {
+                config.set(name, level).map_err(|e| {
+                    CliError::new(e).hint("`docseal validate --help` lists the lints")
+                })?;
+            }
+        }
+        Ok(config)
+    }
 }
 
 pub fn run(args: Args) -> Result<Status, CliError> {
@@ -58,12 +110,15 @@ pub fn run(args: Args) -> Result<Status, CliError> {
         .map(SchemaSource::from_arg)
         .transpose()
         .map_err(|e| hinted(&e))?;
+    let lints = args.lint_levels.config()?;
     let checker = Checker::new(CheckOptions {
         schema,
         schema_options: SchemaOptions {
             format_assertions: !args.no_format_assertions,
         },
         max_size: args.max_size,
+        lints,
+        source_text: args.text,
     })
     .map_err(|e| hinted(&e))?;
     let inputs = docseal::validate::expand_inputs(&args.paths);

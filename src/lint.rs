@@ -1,0 +1,827 @@
+//! Lints: what a schema cannot see, found before a record is sealed.
+//!
+//! Each lint has a stable name, a default level (`deny`, `warn`, `allow`),
+//! and reports findings at the `line:column` of the JSON value and, for body
+//! text, at the byte offset in the source text.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+use unicode_script::{Script, UnicodeScript};
+use unicode_security::MixedScript;
+
+use crate::document::{Document, Position};
+use crate::validate::{Finding, Level};
+
+/// How seriously a lint is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LintLevel {
+    /// Not checked.
+    Allow,
+    /// Reported; does not fail.
+    Warn,
+    /// Reported as an error: `validate` fails, `seal` refuses.
+    Deny,
+}
+
+impl FromStr for LintLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "allow" => Ok(Self::Allow),
+            "warn" => Ok(Self::Warn),
+            "deny" => Ok(Self::Deny),
+            other => Err(format!("{other:?} is not a lint level (deny, warn, allow)")),
+        }
+    }
+}
+
+impl fmt::Display for LintLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Allow => "allow",
+            Self::Warn => "warn",
+            Self::Deny => "deny",
+        })
+    }
+}
+
+/// Every lint: name, default level, what it finds.
+pub const LINTS: &[(&str, LintLevel, &str)] = &[
+    (
+        "mixed-script",
+        LintLevel::Warn,
+        "a word mixing scripts (Latin with Cyrillic, Greek, …): a homoglyph changes the signed bytes while looking the same",
+    ),
+    (
+        "invisible-character",
+        LintLevel::Warn,
+        "soft hyphens, zero-width characters, bidi controls and other invisible format or control characters",
+    ),
+    (
+        "not-nfc",
+        LintLevel::Warn,
+        "text not in Unicode Normalization Form C",
+    ),
+    (
+        "numbering",
+        LintLevel::Deny,
+        "numbered paragraphs that skip, repeat or go backwards",
+    ),
+    (
+        "dates",
+        LintLevel::Deny,
+        "start after end, an occasion after the statement's date, dates far outside a plausible range",
+    ),
+    (
+        "parties",
+        LintLevel::Warn,
+        "an occasion host or guest that is not a party; a party without a representative",
+    ),
+    (
+        "source-span",
+        LintLevel::Deny,
+        "a block whose text is not the source text at its span, spans out of order, or non-whitespace between blocks",
+    ),
+    (
+        "duplicate-paragraph",
+        LintLevel::Warn,
+        "two blocks with identical text",
+    ),
+];
+
+/// Lint levels in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintConfig {
+    levels: BTreeMap<&'static str, LintLevel>,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        Self {
+            levels: LINTS
+                .iter()
+                .map(|(name, level, _)| (*name, *level))
+                .collect(),
+        }
+    }
+}
+
+impl LintConfig {
+    /// Sets a lint's level; an unknown name is an error listing the known ones.
+    pub fn set(&mut self, name: &str, level: LintLevel) -> Result<(), String> {
+        let Some((known, _, _)) = LINTS.iter().find(|(n, _, _)| *n == name) else {
+            return Err(format!(
+                "unknown lint {name:?}; the lints are: {}",
+                LINTS
+                    .iter()
+                    .map(|(n, _, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        self.levels.insert(known, level);
+        Ok(())
+    }
+
+    /// The level of a lint.
+    pub fn level(&self, name: &str) -> LintLevel {
+        self.levels.get(name).copied().unwrap_or(LintLevel::Allow)
+    }
+}
+
+struct Linter<'a> {
+    document: &'a Document,
+    config: &'a LintConfig,
+    findings: Vec<Finding>,
+}
+
+impl Linter<'_> {
+    fn report(
+        &mut self,
+        lint: &'static str,
+        pointer: &str,
+        offset_in_string: Option<usize>,
+        message: String,
+    ) {
+        let level = match self.config.level(lint) {
+            LintLevel::Allow => return,
+            LintLevel::Warn => Level::Warning,
+            LintLevel::Deny => Level::Error,
+        };
+        let position = self.document.locate(pointer).map(|at| {
+            let offset = match offset_in_string {
+                Some(char_index) => string_char_offset(&self.document.bytes, at.value, char_index),
+                None => at.value,
+            };
+            self.document.position(offset)
+        });
+        self.findings.push(Finding {
+            rule: format!("lint/{lint}"),
+            level,
+            message,
+            pointer: pointer.to_string(),
+            position,
+            related: Vec::new(),
+        });
+    }
+}
+
+/// Lints a statement. `source` is the source text, when at hand, for
+/// `source-span` and for byte offsets in messages.
+pub fn lint(document: &Document, source: Option<&[u8]>, config: &LintConfig) -> Vec<Finding> {
+    let mut linter = Linter {
+        document,
+        config,
+        findings: Vec::new(),
+    };
+    let value = &document.value;
+    let mut strings = Vec::new();
+    collect_strings(value, &mut String::new(), &mut strings);
+    for (pointer, text) in &strings {
+        let span_start = block_span_start(value, pointer);
+        text_lints(&mut linter, pointer, text, span_start);
+    }
+    numbering(&mut linter, value);
+    dates(&mut linter, value);
+    parties(&mut linter, value);
+    duplicates(&mut linter, value);
+    if let Some(source) = source {
+        source_span(&mut linter, value, source);
+    }
+    let mut findings = linter.findings;
+    crate::validate::sort_findings(&mut findings);
+    findings
+}
+
+fn collect_strings<'v>(value: &'v Value, pointer: &mut String, out: &mut Vec<(String, &'v str)>) {
+    match value {
+        Value::String(s) => out.push((pointer.clone(), s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                collect_strings(item, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                collect_strings(item, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// For `/body/N/text`, the start of block N's span in the source.
+fn block_span_start(value: &Value, pointer: &str) -> Option<u64> {
+    let rest = pointer.strip_prefix("/body/")?;
+    let (index, field) = rest.split_once('/')?;
+    if field != "text" {
+        return None;
+    }
+    value["body"][index.parse::<usize>().ok()?]["span"][0].as_u64()
+}
+
+fn in_source(span_start: Option<u64>, text: &str, char_index: usize) -> String {
+    match span_start {
+        Some(start) => {
+            let bytes: usize = text.chars().take(char_index).map(char::len_utf8).sum();
+            format!(" (source byte {})", start + bytes as u64)
+        }
+        None => String::new(),
+    }
+}
+
+fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, span_start: Option<u64>) {
+    // mixed-script: per word (letters, marks and digits run together).
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_word_char(chars[i]) {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        if !word.as_str().is_single_script() {
+            let (odd, majority) = odd_one_out(&chars[start..i], &chars);
+            let c = chars[start + odd];
+            let looks_like: String =
+                unicode_security::confusable_detection::skeleton(&c.to_string()).collect();
+            let confusable = if looks_like != c.to_string() {
+                format!(", which looks like {looks_like:?}")
+            } else {
+                String::new()
+            };
+            let message = format!(
+                "the word {word:?} mixes scripts: U+{:04X} is {:?} in a {:?} word{confusable}{}; if the signed original has it, keep it and record it — otherwise fix the text",
+                c as u32,
+                c.script(),
+                majority,
+                in_source(span_start, text, start + odd)
+            );
+            linter.report("mixed-script", pointer, Some(start + odd), message);
+        }
+    }
+    // invisible-character
+    for (index, c) in text.chars().enumerate() {
+        if let Some(name) = invisible(c) {
+            let message = format!(
+                "invisible character U+{:04X} ({name}){}; it is part of the signed bytes but cannot be seen",
+                c as u32,
+                in_source(span_start, text, index)
+            );
+            linter.report("invisible-character", pointer, Some(index), message);
+        }
+    }
+    // not-nfc
+    if !unicode_normalization::is_nfc(text) {
+        let nfc: String = text.nfc().collect();
+        let first = text
+            .chars()
+            .zip(nfc.chars())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        linter.report(
+            "not-nfc",
+            pointer,
+            Some(first),
+            format!("text is not in Unicode NFC (first difference at character {first}); normalize it, or keep it if the source is so"),
+        );
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c.script(), Script::Inherited)
+}
+
+/// Index of the first character whose script is not the word's most common
+/// one, and that script.
+/// Ties within the word go to the script most used in the whole text.
+fn odd_one_out(word: &[char], text: &[char]) -> (usize, Script) {
+    let count = |chars: &[char]| {
+        let mut counts: HashMap<Script, usize> = HashMap::new();
+        for c in chars {
+            let s = c.script();
+            if !matches!(s, Script::Common | Script::Inherited) {
+                *counts.entry(s).or_default() += 1;
+            }
+        }
+        counts
+    };
+    let in_word = count(word);
+    let in_text = count(text);
+    let majority = in_word
+        .iter()
+        .max_by_key(|(s, n)| {
+            (
+                **n,
+                in_text.get(s).copied().unwrap_or(0),
+                std::cmp::Reverse(format!("{s:?}")),
+            )
+        })
+        .map_or(Script::Latin, |(s, _)| *s);
+    let odd = word
+        .iter()
+        .position(|c| {
+            !matches!(c.script(), Script::Common | Script::Inherited) && c.script() != majority
+        })
+        .unwrap_or(0);
+    (odd, majority)
+}
+
+/// Name of an invisible format or control character, if `c` is one.
+fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00AD}' => "soft hyphen",
+        '\u{200B}' => "zero width space",
+        '\u{200C}' => "zero width non-joiner",
+        '\u{200D}' => "zero width joiner",
+        '\u{200E}' | '\u{200F}' | '\u{061C}' => "bidirectional mark",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => "bidirectional control",
+        '\u{2060}'..='\u{2064}' => "invisible operator or word joiner",
+        '\u{FEFF}' => "zero width no-break space (byte order mark)",
+        '\u{180E}' => "Mongolian vowel separator",
+        '\u{FFF9}'..='\u{FFFB}' => "interlinear annotation",
+        '\u{E0000}'..='\u{E007F}' => "tag character",
+        '\n' | '\t' | '\r' => return None,
+        c if c.is_control() => "control character",
+        _ => return None,
+    })
+}
+
+fn numbering(linter: &mut Linter<'_>, value: &Value) {
+    let Some(body) = value["body"].as_array() else {
+        return;
+    };
+    let mut previous: Option<(u64, usize)> = None;
+    for (index, block) in body.iter().enumerate() {
+        if block["kind"] != "paragraph" {
+            continue;
+        }
+        let Some(n) = block["label"].as_str().and_then(|l| l.parse::<u64>().ok()) else {
+            continue;
+        };
+        let pointer = format!("/body/{index}/label");
+        match previous {
+            None if n != 1 => linter.report(
+                "numbering",
+                &pointer,
+                None,
+                format!("numbering starts at {n}, not 1"),
+            ),
+            Some((p, _)) if n == p => linter.report(
+                "numbering",
+                &pointer,
+                None,
+                format!("paragraph {n} is numbered twice"),
+            ),
+            Some((p, _)) if n < p => linter.report(
+                "numbering",
+                &pointer,
+                None,
+                format!("paragraph {n} comes after paragraph {p}: numbering goes backwards"),
+            ),
+            Some((p, _)) if n > p + 1 => linter.report(
+                "numbering",
+                &pointer,
+                None,
+                format!("numbering skips from {p} to {n}"),
+            ),
+            _ => {}
+        }
+        previous = Some((n, index));
+    }
+}
+
+fn date_of(value: &Value) -> Option<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value.as_str()?, &format).ok()
+}
+
+fn dates(linter: &mut Linter<'_>, value: &Value) {
+    let mut ranges: Vec<(String, &Value)> = Vec::new();
+    if value.get("date").is_some() {
+        ranges.push(("/date".into(), &value["date"]));
+    }
+    if value.get("occasion").is_some() {
+        ranges.push(("/occasion".into(), &value["occasion"]));
+    }
+    for (i, r) in value["references"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if r.get("date").is_some() {
+            ranges.push((format!("/references/{i}/date"), &r["date"]));
+        }
+    }
+    let this_year = time::OffsetDateTime::now_utc().year();
+    for (pointer, range) in &ranges {
+        let (start, end) = (date_of(&range["start"]), date_of(&range["end"]));
+        if let (Some(s), Some(e)) = (start, end)
+            && s > e
+        {
+            linter.report(
+                "dates",
+                &format!("{pointer}/end"),
+                None,
+                format!("ends ({e}) before it starts ({s})"),
+            );
+        }
+        for (field, d) in [("start", start), ("end", end)] {
+            if let Some(d) = d
+                && (d.year() < 1800 || d.year() > this_year + 50)
+            {
+                linter.report(
+                    "dates",
+                    &format!("{pointer}/{field}"),
+                    None,
+                    format!("{d} is far outside a plausible range for a statement"),
+                );
+            }
+        }
+    }
+    if let (Some(adopted), Some(began)) = (
+        date_of(&value["date"]["start"]),
+        date_of(&value["occasion"]["start"]),
+    ) && adopted < began
+    {
+        linter.report(
+            "dates",
+            "/date/start",
+            None,
+            format!("the statement is dated {adopted}, before its occasion began ({began})"),
+        );
+    }
+}
+
+fn parties(linter: &mut Linter<'_>, value: &Value) {
+    let ids: Vec<&str> = value["parties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    if let Some(host) = value["occasion"]["host"].as_str()
+        && !ids.contains(&host)
+    {
+        linter.report(
+            "parties",
+            "/occasion/host",
+            None,
+            format!(
+                "the host {host:?} is not among the parties ({})",
+                ids.join(", ")
+            ),
+        );
+    }
+    for (i, guest) in value["occasion"]["guests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(g) = guest.as_str()
+            && !ids.contains(&g)
+        {
+            linter.report(
+                "parties",
+                &format!("/occasion/guests/{i}"),
+                None,
+                format!(
+                    "the guest {g:?} is not among the parties ({})",
+                    ids.join(", ")
+                ),
+            );
+        }
+    }
+    for (i, party) in value["parties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if party["representatives"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+        {
+            linter.report(
+                "parties",
+                &format!("/parties/{i}"),
+                None,
+                format!(
+                    "party {} has no representative",
+                    party["id"].as_str().unwrap_or("?")
+                ),
+            );
+        }
+    }
+}
+
+fn duplicates(linter: &mut Linter<'_>, value: &Value) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, block) in value["body"].as_array().into_iter().flatten().enumerate() {
+        let Some(text) = block["text"].as_str() else {
+            continue;
+        };
+        if text.trim().chars().count() < 20 {
+            continue; // short lines ("###", a heading) legitimately repeat
+        }
+        if let Some(first) = seen.insert(text, i) {
+            linter.report(
+                "duplicate-paragraph",
+                &format!("/body/{i}/text"),
+                None,
+                format!("same text as block {first}"),
+            );
+            seen.insert(text, first);
+        }
+    }
+}
+
+fn source_span(linter: &mut Linter<'_>, value: &Value, source: &[u8]) {
+    if let Some(length) = value["source"]["length"].as_u64()
+        && length != source.len() as u64
+    {
+        linter.report(
+            "source-span",
+            "/source/length",
+            None,
+            format!(
+                "the source text is {} bytes, the statement says {length}",
+                source.len()
+            ),
+        );
+    }
+    if let Some(digest) = value["source"]["sha256"].as_str() {
+        let actual = crate::digest::Sha256Digest::of_bytes(source).to_string();
+        if digest != actual {
+            linter.report(
+                "source-span",
+                "/source/sha256",
+                None,
+                format!("the source text's digest is {actual}"),
+            );
+        }
+    }
+    let mut previous_end: usize = 0;
+    for (i, block) in value["body"].as_array().into_iter().flatten().enumerate() {
+        let pointer = format!("/body/{i}/span");
+        let (Some(start), Some(end)) = (block["span"][0].as_u64(), block["span"][1].as_u64())
+        else {
+            continue;
+        };
+        let (start, end) = (start as usize, end as usize);
+        if start < previous_end || end < start {
+            linter.report("source-span", &pointer, None, format!("span [{start}, {end}) overlaps or precedes the previous block (ends at {previous_end})"));
+            previous_end = previous_end.max(end);
+            continue;
+        }
+        let Some(slice) = source.get(start..end) else {
+            linter.report(
+                "source-span",
+                &pointer,
+                None,
+                format!(
+                    "span [{start}, {end}) is outside the source ({} bytes)",
+                    source.len()
+                ),
+            );
+            continue;
+        };
+        if Some(slice) != block["text"].as_str().map(str::as_bytes) {
+            linter.report(
+                "source-span",
+                &pointer,
+                None,
+                format!("the text differs from the source bytes [{start}, {end})"),
+            );
+        }
+        let gap = &source[previous_end..start];
+        if let Some(at) = gap.iter().position(|b| !b.is_ascii_whitespace()) {
+            linter.report(
+                "source-span",
+                &pointer,
+                None,
+                format!(
+                    "source byte {} before this block is not whitespace and belongs to no block",
+                    previous_end + at
+                ),
+            );
+        }
+        previous_end = end;
+    }
+    if let Some(at) = source
+        .get(previous_end..)
+        .and_then(|rest| rest.iter().position(|b| !b.is_ascii_whitespace()))
+    {
+        linter.report(
+            "source-span",
+            "/body",
+            None,
+            format!(
+                "source byte {} after the last block belongs to no block",
+                previous_end + at
+            ),
+        );
+    }
+}
+
+/// Byte offset in the JSON text of the `char_index`-th decoded character of
+/// the string whose opening quote is at `quote`.
+pub fn string_char_offset(bytes: &[u8], quote: usize, char_index: usize) -> usize {
+    let mut pos = quote + 1;
+    let mut seen = 0;
+    while pos < bytes.len() && bytes[pos] != b'"' {
+        if seen == char_index {
+            return pos;
+        }
+        if bytes[pos] == b'\\' {
+            // \uXXXX, possibly a surrogate pair (one character).
+            if bytes.get(pos + 1) == Some(&b'u') {
+                let high = std::str::from_utf8(&bytes[pos + 2..(pos + 6).min(bytes.len())])
+                    .ok()
+                    .and_then(|h| u16::from_str_radix(h, 16).ok());
+                pos += 6;
+                if high.is_some_and(|h| (0xD800..0xDC00).contains(&h))
+                    && bytes.get(pos) == Some(&b'\\')
+                {
+                    pos += 6;
+                }
+            } else {
+                pos += 2;
+            }
+        } else {
+            pos += 1;
+            while pos < bytes.len() && (bytes[pos] & 0xC0) == 0x80 {
+                pos += 1;
+            }
+        }
+        seen += 1;
+    }
+    pos
+}
+
+/// Where a finding is, for messages: `line:column`.
+pub fn describe(position: Option<Position>) -> String {
+    position
+        .map(|p| format!("{}:{}", p.line, p.column))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(json: &str, source: Option<&str>) -> Vec<Finding> {
+        let document = Document::parse(json.as_bytes().to_vec()).unwrap();
+        lint(&document, source.map(str::as_bytes), &LintConfig::default())
+    }
+
+    fn rules(f: &[Finding]) -> Vec<&str> {
+        f.iter().map(|f| f.rule.as_str()).collect()
+    }
+
+    #[test]
+    fn mixed_script_fires_on_a_cyrillic_a_and_not_on_diacritics() {
+        let f = findings(
+            r#"{"body": [{"kind": "preamble", "text": "Europe, аs well", "span": [10, 26]}]}"#,
+            None,
+        );
+        assert_eq!(rules(&f), vec!["lint/mixed-script"]);
+        assert!(
+            f[0].message.contains("U+0430") && f[0].message.contains("source byte 18"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].position.unwrap().column, 49);
+        assert!(findings(r#"{"name": "Aleksandar Vučić, Ελλάδα, Сербия"}"#, None).is_empty());
+    }
+
+    #[test]
+    fn invisible_characters() {
+        let f = findings("{\"t\": \"Pre\u{ad}sident\"}", None);
+        assert_eq!(rules(&f), vec!["lint/invisible-character"]);
+        assert!(f[0].message.contains("U+00AD"));
+        assert!(findings(r#"{"t": "President"}"#, None).is_empty());
+    }
+
+    #[test]
+    fn not_nfc() {
+        assert_eq!(
+            rules(&findings("{\"t\": \"Vuc\u{30c}ic\u{301}\"}", None)),
+            vec!["lint/not-nfc"]
+        );
+        assert!(findings("{\"t\": \"Vu\u{10d}i\u{107}\"}", None).is_empty());
+    }
+
+    #[test]
+    fn numbering() {
+        let body = |labels: &[&str]| {
+            let blocks: Vec<String> = labels.iter().enumerate().map(|(i, l)| format!(r#"{{"kind": "paragraph", "label": "{l}", "text": "{l}. paragraph number {i} of the test", "span": [0, 1]}}"#)).collect();
+            format!(r#"{{"body": [{}]}}"#, blocks.join(","))
+        };
+        assert!(findings(&body(&["1", "2", "3"]), None).is_empty());
+        let f = findings(&body(&["1", "3", "3", "2"]), None);
+        let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "numbering skips from 1 to 3",
+                "paragraph 3 is numbered twice",
+                "paragraph 2 comes after paragraph 3: numbering goes backwards"
+            ]
+        );
+        assert_eq!(f[0].level, Level::Error);
+    }
+
+    #[test]
+    fn dates() {
+        let f = findings(
+            r#"{"occasion": {"start": "2026-02-27", "end": "2026-02-26"}, "date": {"start": "2026-02-20"}}"#,
+            None,
+        );
+        assert_eq!(rules(&f), vec!["lint/dates", "lint/dates"]);
+        assert!(
+            findings(
+                r#"{"references": [{"date": {"start": "1066-10-14"}}]}"#,
+                None
+            )
+            .len()
+                == 1
+        );
+        assert!(findings(r#"{"occasion": {"start": "2026-02-26", "end": "2026-02-27"}, "date": {"start": "2026-02-27"}}"#, None).is_empty());
+    }
+
+    #[test]
+    fn parties() {
+        let f = findings(
+            r#"{"parties": [{"id": "KZ", "representatives": [{"name": "A"}]}, {"id": "RS"}], "occasion": {"host": "KZ", "guests": ["RS", "FR"]}}"#,
+            None,
+        );
+        let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("\"FR\" is not among the parties"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("RS has no representative"))
+        );
+        let fine = r#"{"parties": [{"id": "KZ", "representatives": [{"name": "A"}]}, {"id": "RS", "representatives": [{"name": "B"}]}], "occasion": {"host": "KZ", "guests": ["RS"]}}"#;
+        assert!(findings(fine, None).is_empty());
+    }
+
+    #[test]
+    fn source_spans() {
+        let json = r#"{"body": [{"kind": "preamble", "text": "Hello there.", "span": [0, 12]}, {"kind": "preamble", "text": "Second line!", "span": [13, 25]}]}"#;
+        assert!(findings(json, Some("Hello there.\nSecond line!")).is_empty());
+        let f = findings(json, Some("Hello there.\nSecond lime!"));
+        assert_eq!(rules(&f), vec!["lint/source-span"]);
+        let f = findings(json, Some("Hello there.X\nSecond line!"));
+        assert!(!f.is_empty());
+    }
+
+    #[test]
+    fn duplicate_paragraphs() {
+        let json = r####"{"body": [{"text": "The Parties agreed to meet again soon."}, {"text": "The Parties agreed to meet again soon."}, {"text": "###"}, {"text": "###"}]}"####;
+        assert_eq!(
+            rules(&findings(json, None)),
+            vec!["lint/duplicate-paragraph"]
+        );
+    }
+
+    #[test]
+    fn levels_are_configurable_and_names_checked() {
+        let mut config = LintConfig::default();
+        config.set("mixed-script", LintLevel::Deny).unwrap();
+        assert!(config.set("mixed-scripts", LintLevel::Deny).is_err());
+        let document = Document::parse("{\"t\": \"аs\"}".as_bytes().to_vec()).unwrap();
+        assert_eq!(lint(&document, None, &config)[0].level, Level::Error);
+        config.set("mixed-script", LintLevel::Allow).unwrap();
+        assert!(lint(&document, None, &config).is_empty());
+    }
+
+    #[test]
+    fn char_offsets_follow_escapes() {
+        let json = br#""a\u00e9\n\ud83d\ude00b""#;
+        assert_eq!(json[string_char_offset(json, 0, 4)], b'b');
+    }
+}
