@@ -36,6 +36,7 @@ pub mod config;
 pub mod digest;
 pub mod document;
 pub mod fsutil;
+pub mod import;
 pub mod keyring;
 pub mod keys;
 pub mod lint;

@@ -611,8 +611,7 @@ fn source_span(linter: &mut Linter<'_>, value: &Value, source: &[u8]) {
                 format!("the text differs from the source bytes [{start}, {end})"),
             );
         }
-        let gap = &source[previous_end..start];
-        if let Some(at) = gap.iter().position(|b| !b.is_ascii_whitespace()) {
+        if let Some(at) = non_whitespace(&source[previous_end..start]) {
             linter.report(
                 "source-span",
                 &pointer,
@@ -639,6 +638,20 @@ fn source_span(linter: &mut Linter<'_>, value: &Value, source: &[u8]) {
             ),
         );
     }
+}
+
+/// Offset of the first byte that is not Unicode whitespace (a byte order
+/// mark counts as whitespace here: it is no word of the text).
+fn non_whitespace(gap: &[u8]) -> Option<usize> {
+    let text = String::from_utf8_lossy(gap);
+    let mut offset = 0;
+    for c in text.chars() {
+        if !c.is_whitespace() && c != '\u{feff}' {
+            return Some(offset);
+        }
+        offset += c.len_utf8();
+    }
+    None
 }
 
 /// Byte offset in the JSON text of the `char_index`-th decoded character of

@@ -4,6 +4,7 @@
 
 mod bundle;
 mod hash;
+mod import;
 mod key;
 mod validate;
 
@@ -61,6 +62,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Turn a statement's plain text into statement JSON with exact spans.
+    Import(import::Args),
     /// Validate statement files against a JSON Schema.
     Validate(validate::Args),
     /// Print digests: canonical (RFC 8785) for JSON, and of the file bytes.
@@ -104,6 +107,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Import(args) => import::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Key(command) => key::run(command),

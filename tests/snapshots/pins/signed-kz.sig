@@ -1,1 +1,1 @@
-bdDJENLIph5l1tA9SefZL5xQIUKYKEhu+bMAQEanJjfIYc2qEm+zzfhu3L2QgkJ4L6zUnqiq9Oc3jnAPESuxCQ==
+U4XnuEMJZslJyJCPHIwvqzvgyt6e0duAqgeKVqdf1iLVjcNbEUxvPaUbCTeaW8s8vvLt0o3Wzsgf2b0IQn8zCA==
