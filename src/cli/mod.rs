@@ -2,6 +2,7 @@
 //! library user would need lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod archive;
 mod bundle;
 mod hash;
 mod import;
@@ -78,13 +79,16 @@ enum Command {
     Inspect(bundle::InspectArgs),
     /// Extract a bundle safely into a folder.
     Extract(bundle::ExtractArgs),
+    /// Keep bundles in a tamper-evident archive: store, log, catalog.
+    #[command(subcommand)]
+    Archive(archive::ArchiveCommand),
     /// Manage Ed25519 keys and the keyring's trust.
     #[command(subcommand)]
     Key(key::KeyCommand),
 }
 
 /// `--format` of commands that report data.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// For people.
     Human,
@@ -111,6 +115,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Hash(args) => hash::run(args),
         Command::Key(command) => key::run(command),
+        Command::Archive(command) => archive::run(command),
         Command::Seal(args) => bundle::seal(args),
         Command::Cosign(args) => bundle::cosign(args),
         Command::Verify(args) => bundle::verify(args),
