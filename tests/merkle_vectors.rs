@@ -7,7 +7,16 @@ use docseal::archive::merkle::{self, Hash};
 use sha2::{Digest, Sha256};
 
 /// The eight leaves of the CT test suite (RFC 6962 test data).
-const LEAVES: [&str; 8] = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"];
+const LEAVES: [&str; 8] = [
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f",
+];
 
 /// Roots of the trees over the first n leaves, n = 1..=8.
 const ROOTS: [&str; 8] = [
@@ -22,11 +31,17 @@ const ROOTS: [&str; 8] = [
 ];
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn leaves(n: usize) -> Vec<Hash> {
-    LEAVES[..n].iter().map(|l| merkle::leaf_hash(&unhex(l))).collect()
+    LEAVES[..n]
+        .iter()
+        .map(|l| merkle::leaf_hash(&unhex(l)))
+        .collect()
 }
 
 /// MTH exactly as RFC 9162 §2.1.1 writes it, on the raw data.
@@ -35,7 +50,11 @@ fn mth(data: &[Vec<u8>]) -> Hash {
         0 => Sha256::digest(b"").into(),
         1 => Sha256::digest([&[0u8][..], &data[0]].concat()).into(),
         n => {
-            let k = (0..).map(|i| 1usize << i).take_while(|&p| p < n).last().unwrap();
+            let k = (0..)
+                .map(|i| 1usize << i)
+                .take_while(|&p| p < n)
+                .last()
+                .unwrap();
             Sha256::digest([&[1u8][..], &mth(&data[..k]), &mth(&data[k..])].concat()).into()
         }
     }
@@ -43,15 +62,26 @@ fn mth(data: &[Vec<u8>]) -> Hash {
 
 #[test]
 fn empty_tree() {
-    assert_eq!(docseal::digest::hex(&merkle::root(&[])), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_eq!(
+        docseal::digest::hex(&merkle::root(&[])),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
 }
 
 #[test]
 fn roots_of_1_to_8_leaves() {
     for n in 1..=8 {
-        assert_eq!(docseal::digest::hex(&merkle::root(&leaves(n))), ROOTS[n - 1], "{n} leaves");
+        assert_eq!(
+            docseal::digest::hex(&merkle::root(&leaves(n))),
+            ROOTS[n - 1],
+            "{n} leaves"
+        );
         let data: Vec<Vec<u8>> = LEAVES[..n].iter().map(|l| unhex(l)).collect();
-        assert_eq!(merkle::root(&leaves(n)), mth(&data), "{n} leaves vs the RFC's definition");
+        assert_eq!(
+            merkle::root(&leaves(n)),
+            mth(&data),
+            "{n} leaves vs the RFC's definition"
+        );
     }
 }
 
@@ -62,17 +92,30 @@ fn inclusion_proofs_of_every_leaf_for_1_2_3_7_8() {
         let root = merkle::root(&l);
         for m in 0..n {
             let proof = merkle::inclusion_proof(m, &l);
-            assert!(merkle::verify_inclusion(m as u64, n as u64, &l[m], &proof, &root), "leaf {m} of {n}");
+            assert!(
+                merkle::verify_inclusion(m as u64, n as u64, &l[m], &proof, &root),
+                "leaf {m} of {n}"
+            );
             // Any other leaf, index, size or a flipped bit fails.
             let other = (m + 1) % n;
             if other != m {
-                assert!(!merkle::verify_inclusion(m as u64, n as u64, &l[other], &proof, &root));
-                assert!(!merkle::verify_inclusion(other as u64, n as u64, &l[m], &proof, &root));
+                assert!(!merkle::verify_inclusion(
+                    m as u64, n as u64, &l[other], &proof, &root
+                ));
+                assert!(!merkle::verify_inclusion(
+                    other as u64,
+                    n as u64,
+                    &l[m],
+                    &proof,
+                    &root
+                ));
             }
             if let Some(first) = proof.first() {
                 let mut bad = proof.clone();
                 bad[0][0] ^= 1;
-                assert!(!merkle::verify_inclusion(m as u64, n as u64, &l[m], &bad, &root));
+                assert!(!merkle::verify_inclusion(
+                    m as u64, n as u64, &l[m], &bad, &root
+                ));
                 assert_ne!(first, &[0u8; 32]);
             }
         }
@@ -90,10 +133,18 @@ fn consistency_proofs_between_all_sizes_up_to_8() {
         for old in 1..=new {
             let old_root = merkle::root(&all[..old]);
             let proof = merkle::consistency_proof(old, &all[..new]);
-            assert!(merkle::verify_consistency(old as u64, new as u64, &old_root, &new_root, &proof), "{old} -> {new}");
+            assert!(
+                merkle::verify_consistency(old as u64, new as u64, &old_root, &new_root, &proof),
+                "{old} -> {new}"
+            );
             if old < new {
                 let wrong_old = merkle::root(&leaves(8)[1..old + 1]);
-                assert!(!merkle::verify_consistency(old as u64, new as u64, &wrong_old, &new_root, &proof), "{old} -> {new} with a wrong old root");
+                assert!(
+                    !merkle::verify_consistency(
+                        old as u64, new as u64, &wrong_old, &new_root, &proof
+                    ),
+                    "{old} -> {new} with a wrong old root"
+                );
             }
         }
     }

@@ -5,7 +5,7 @@
 //! Codes: `log.parse`, `log.order`, `log.truncated`, `log.rewritten`,
 //! `log.uncheckpointed` (warning), `checkpoint.signature`, `checkpoint.missing`,
 //! `object.missing`, `object.modified`, `object.foreign`, `object.unlogged`,
-//! `object.temporary` (warning), `bundle.invalid`.
+//! `object.temporary` (warning), `bundle.invalid`, `bundle.demo-key` (warning).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -147,13 +147,13 @@ pub fn audit(
         }
     }
     let policy = Policy::default();
-    let verified: Vec<(u64, Result<(), String>)> = entries
+    let verified: Vec<(u64, Result<bool, String>)> = entries
         .par_iter()
         .map(|entry| {
             let result = match intact.get(&entry.bundle) {
                 None => Err(String::new()),
                 Some(path) => match verify::verify_path(path, trust, &policy) {
-                    Ok(report) if report.ok() => Ok(()),
+                    Ok(report) if report.ok() => Ok(report.demo_keys_used),
                     Ok(report) => Err(report
                         .checks
                         .iter()
@@ -179,7 +179,17 @@ pub fn audit(
             entry.statement_id, entry.bundle
         ));
         match result {
-            Ok(()) => ok += 1,
+            Ok(demo) => {
+                ok += 1;
+                if demo {
+                    warn(
+                        &mut findings,
+                        "bundle.demo-key",
+                        subject,
+                        "verified, but signed with published DEMO keys: this proves nothing about who signed",
+                    );
+                }
+            }
             Err(e) if e.is_empty() && !objects.iter().any(|(_, d)| *d == entry.bundle) => fail(
                 &mut findings,
                 "object.missing",

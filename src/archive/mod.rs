@@ -106,6 +106,8 @@ pub enum Added {
         bundle: Sha256Digest,
         /// The earlier version it supersedes.
         supersedes: Option<Sha256Digest>,
+        /// Its trusted signatures rely on demo keys.
+        demo_keys: bool,
     },
     /// Already in the archive: nothing changed.
     AlreadyPresent {
@@ -354,6 +356,7 @@ impl Archive {
                 index: entry.index,
                 bundle: digest,
                 supersedes,
+                demo_keys: report.demo_keys_used,
             });
             entries.push(entry);
         }

@@ -261,10 +261,13 @@ fn add(args: AddArgs) -> Result<Status, CliError> {
             let mut text = String::new();
             for (path, r) in args.bundles.iter().zip(&results) {
                 match r {
-                    Added::Logged { index, bundle, supersedes } => {
+                    Added::Logged { index, bundle, supersedes, demo_keys } => {
                         text.push_str(&format!("{}: added as log entry {index} ({bundle})", path.display()));
                         if let Some(old) = supersedes {
                             text.push_str(&format!(", a new version of {old}"));
+                        }
+                        if *demo_keys {
+                            text.push_str("; signed with DEMO keys, which prove nothing");
                         }
                         text.push('\n');
                     }
