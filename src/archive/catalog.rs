@@ -22,11 +22,13 @@ CREATE TABLE IF NOT EXISTS statements (
   ingested_at TEXT NOT NULL,
   supersedes TEXT
 );
-CREATE INDEX IF NOT EXISTS statements_by_id ON statements(statement_id);
+CREATE INDEX IF NOT EXISTS statements_by_id ON statements(statement_id, log_index);
 CREATE INDEX IF NOT EXISTS statements_by_date ON statements(date_start);
 CREATE TABLE IF NOT EXISTS parties (bundle TEXT NOT NULL, party TEXT NOT NULL, name TEXT);
-CREATE INDEX IF NOT EXISTS parties_by_party ON parties(party);
+CREATE INDEX IF NOT EXISTS parties_by_party ON parties(party, bundle);
+CREATE INDEX IF NOT EXISTS parties_by_bundle ON parties(bundle);
 CREATE TABLE IF NOT EXISTS signers (bundle TEXT NOT NULL, key TEXT NOT NULL, party TEXT NOT NULL, signer TEXT, signed_at TEXT);
+CREATE INDEX IF NOT EXISTS signers_by_bundle ON signers(bundle);
 CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(bundle UNINDEXED, statement_id UNINDEXED, body);
 ";
 
@@ -72,6 +74,9 @@ impl Catalog {
         let db = Connection::open(path)?;
         db.busy_timeout(std::time::Duration::from_secs(30))?;
         db.pragma_update(None, "journal_mode", "WAL")?;
+        // The catalog is rebuilt from the log and objects at will: it needs
+        // consistency, not the durability of every commit.
+        db.pragma_update(None, "synchronous", "NORMAL")?;
         db.execute_batch(SCHEMA)?;
         Ok(Self { db })
     }
@@ -83,9 +88,16 @@ impl Catalog {
         )
     }
 
-    /// Adds (or replaces) one record.
-    pub fn insert(&mut self, r: &Record) -> Result<(), CatalogError> {
+    /// Adds (or replaces) records, in one transaction.
+    pub fn insert_all(&mut self, records: &[Record]) -> Result<(), CatalogError> {
         let tx = self.db.transaction()?;
+        for r in records {
+            Self::insert_in(&tx, r)?;
+        }
+        tx.commit()
+    }
+
+    fn insert_in(tx: &rusqlite::Transaction<'_>, r: &Record) -> Result<(), CatalogError> {
         for table in ["statements", "parties", "signers", "texts"] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE bundle = ?1"),
@@ -109,7 +121,7 @@ impl Catalog {
             "INSERT INTO texts (bundle, statement_id, body) VALUES (?1, ?2, ?3)",
             params![r.bundle, r.statement_id, r.text],
         )?;
-        tx.commit()
+        Ok(())
     }
 
     fn fill(&self, mut r: Record) -> Result<Record, CatalogError> {

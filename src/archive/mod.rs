@@ -291,45 +291,73 @@ impl Archive {
         Ok(note)
     }
 
-    /// Verifies and ingests bundles; all under the write lock.
+    /// Verifies and ingests bundles, all under the write lock.
+    ///
+    /// Every bundle is verified first (in parallel); if one fails, nothing
+    /// at all is written. Then, in order: each new object is written and
+    /// fsynced, the folders holding them are fsynced once each, all new
+    /// entries are appended with one write and one `fdatasync`, the
+    /// checkpoint is signed, and the catalog is updated in one transaction.
     pub fn add(
         &self,
         bundles: &[PathBuf],
         trust: TrustPolicy<'_>,
         policy: &Policy,
     ) -> Result<Vec<Added>, ArchiveError> {
+        use rayon::prelude::*;
         let _lock = self.lock()?;
         let key = self.signing_key()?;
         let mut entries = self.entries()?;
+        let checked: Vec<Result<(VerifyReport, Sha256Digest), ArchiveError>> = bundles
+            .par_iter()
+            .map(|path| {
+                let report = verify::verify_path(path, trust, policy)
+                    .map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
+                if !report.ok() {
+                    return Err(ArchiveError::Refused {
+                        path: path.clone(),
+                        report: Box::new(report),
+                    });
+                }
+                let digest = Sha256Digest::of_reader(File::open(path).map_err(io_err(path))?)
+                    .map_err(io_err(path))?;
+                Ok((report, digest))
+            })
+            .collect();
+        let checked: Vec<(VerifyReport, Sha256Digest)> =
+            checked.into_iter().collect::<Result<_, _>>()?;
+
         let mut results = Vec::new();
-        let mut catalog = catalog::Catalog::open(&self.path("catalog.sqlite")).ok();
-        for path in bundles {
-            let report = verify::verify_path(path, trust, policy)
-                .map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
-            if !report.ok() {
-                return Err(ArchiveError::Refused {
-                    path: path.clone(),
-                    report: Box::new(report),
-                });
-            }
-            let digest = Sha256Digest::of_reader(File::open(path).map_err(io_err(path))?)
-                .map_err(io_err(path))?;
-            if let Some(e) = entries.iter().find(|e| e.bundle == digest) {
+        let mut new_entries: Vec<(Entry, BundleFacts, VerifyReport)> = Vec::new();
+        let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+        for (path, (report, digest)) in bundles.iter().zip(checked) {
+            let known = entries
+                .iter()
+                .chain(new_entries.iter().map(|(e, _, _)| e))
+                .find(|e| e.bundle == digest);
+            if let Some(e) = known {
                 results.push(Added::AlreadyPresent {
                     index: e.index,
                     bundle: digest,
                 });
                 continue;
             }
-            self.store_object(path, &digest)?;
+            let created_dir = self.store_object(path, &digest)?;
+            if let Some(parent) = self.object_path(&digest).parent() {
+                dirs.insert(parent.to_path_buf());
+                if created_dir {
+                    dirs.insert(self.path("objects/sha256"));
+                }
+            }
             let facts = bundle_facts(&self.object_path(&digest))?;
             let supersedes = entries
                 .iter()
+                .chain(new_entries.iter().map(|(e, _, _)| e))
                 .rev()
                 .find(|e| e.statement_id == facts.id)
                 .map(|e| e.bundle);
             let entry = Entry {
-                index: entries.len() as u64,
+                index: (entries.len() + new_entries.len()) as u64,
                 bundle: digest,
                 statement_id: facts.id.clone(),
                 statement: facts.canonical,
@@ -347,38 +375,50 @@ impl Archive {
                 ingested_at: crate::keyring::format_time(time::OffsetDateTime::now_utc()),
                 supersedes,
             };
-            self.append_entry(&entry)?;
-            if let Some(cat) = catalog.as_mut() {
-                // The catalog is derived: a failure here is repaired by `reindex`.
-                let _ = cat.insert(&record(&entry, &facts, &report));
-            }
             results.push(Added::Logged {
                 index: entry.index,
                 bundle: digest,
                 supersedes,
                 demo_keys: report.demo_keys_used,
             });
-            entries.push(entry);
+            new_entries.push((entry, facts, report));
         }
-        if results.iter().any(|r| matches!(r, Added::Logged { .. })) {
-            let leaves: Vec<merkle::Hash> = entries
+        if new_entries.is_empty() {
+            return Ok(results);
+        }
+        // Objects are durable (file and folder) before any entry names them.
+        for dir in &dirs {
+            crate::fsutil::sync_dir(dir).map_err(io_err(dir))?;
+        }
+        self.append_entries(new_entries.iter().map(|(e, _, _)| e))?;
+        entries.extend(new_entries.iter().map(|(e, _, _)| e.clone()));
+        let leaves: Vec<merkle::Hash> = entries
+            .iter()
+            .map(|e| merkle::leaf_hash(&e.bytes()))
+            .collect();
+        self.write_checkpoint(&leaves, &key)?;
+        // The catalog is derived: a failure here is repaired by `reindex`.
+        if let Ok(mut catalog) = catalog::Catalog::open(&self.path("catalog.sqlite")) {
+            let records: Vec<catalog::Record> = new_entries
                 .iter()
-                .map(|e| merkle::leaf_hash(&e.bytes()))
+                .map(|(e, f, r)| record(e, f, r))
                 .collect();
-            self.write_checkpoint(&leaves, &key)?;
+            let _ = catalog.insert_all(&records);
         }
         Ok(results)
     }
 
-    /// Copies a bundle into the store under its digest, durably, read-only.
-    fn store_object(&self, source: &Path, digest: &Sha256Digest) -> Result<(), ArchiveError> {
+    /// Copies a bundle into the store under its digest, the file fsynced,
+    /// read-only. Returns whether its folder was created. The caller fsyncs
+    /// the folder.
+    fn store_object(&self, source: &Path, digest: &Sha256Digest) -> Result<bool, ArchiveError> {
         let target = self.object_path(digest);
         if target.exists() {
             // Left by an ingest that crashed before logging: adopt it if intact.
             let found = Sha256Digest::of_reader(File::open(&target).map_err(io_err(&target))?)
                 .map_err(io_err(&target))?;
             if found == *digest {
-                return Ok(());
+                return Ok(false);
             }
             return Err(ArchiveError::Damaged(format!(
                 "{} does not match its name",
@@ -386,30 +426,42 @@ impl Archive {
             )));
         }
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
+        let created = !dir.exists();
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        crate::fsutil::write_atomic_with(&target, true, |file| {
-            let mut input = File::open(source)?;
-            io::copy(&mut input, file)?;
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o444))
-        })
-        .map_err(io_err(&target))?;
-        if let Some(parent) = dir.parent() {
-            crate::fsutil::sync_dir(parent).map_err(io_err(parent))?;
-        }
-        Ok(())
+        let mut temp = tempfile::Builder::new()
+            .prefix(".docseal-tmp-")
+            .tempfile_in(&dir)
+            .map_err(io_err(&dir))?;
+        let copied = File::open(source)
+            .and_then(|mut input| io::copy(&mut input, temp.as_file_mut()))
+            .and_then(|_| {
+                use std::os::unix::fs::PermissionsExt;
+                temp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o444))?;
+                temp.as_file().sync_all()
+            });
+        copied.map_err(io_err(&target))?;
+        temp.persist_noclobber(&target)
+            .map_err(|e| io_err(&target)(e.error))?;
+        Ok(created)
     }
 
-    fn append_entry(&self, entry: &Entry) -> Result<(), ArchiveError> {
+    fn append_entries<'e>(
+        &self,
+        entries: impl Iterator<Item = &'e Entry>,
+    ) -> Result<(), ArchiveError> {
         let path = self.path("log/entries.jsonl");
-        let mut line = entry.bytes();
-        line.push(b'\n');
+        let mut lines = Vec::new();
+        for entry in entries {
+            lines.extend(entry.bytes());
+            lines.push(b'\n');
+        }
         let mut file = OpenOptions::new()
             .append(true)
             .open(&path)
             .map_err(io_err(&path))?;
         // One write: a reader never sees half an entry.
-        file.write_all(&line)
+        file.write_all(&lines)
             .and_then(|()| file.sync_data())
             .map_err(io_err(&path))
     }
@@ -420,10 +472,10 @@ impl Archive {
         let entries = self.entries()?;
         let mut catalog = catalog::Catalog::open(&self.path("catalog.sqlite"))?;
         catalog.clear()?;
+        let mut records = Vec::with_capacity(entries.len());
         for entry in &entries {
             let path = self.object_path(&entry.bundle);
             let facts = bundle_facts(&path)?;
-            let signers = bundle_signers(&path);
             let mut rec = record(
                 entry,
                 &facts,
@@ -436,9 +488,10 @@ impl Archive {
                     demo_keys_used: false,
                 },
             );
-            rec.signers = signers;
-            catalog.insert(&rec)?;
+            rec.signers = bundle_signers(&path);
+            records.push(rec);
         }
+        catalog.insert_all(&records)?;
         Ok(entries.len() as u64)
     }
 

@@ -719,7 +719,25 @@ fn read_statement(source: &BagSource, ctx: &mut Ctx) -> Option<StatementData> {
         }
     };
     if let Some((name, schema_bytes)) = &schema {
-        match CompiledSchema::from_bytes(name, schema_bytes, SchemaOptions::default()) {
+        // The embedded schema is usually a built-in one, byte for byte: reuse
+        // its compiled form instead of compiling it for every bundle.
+        let builtin = crate::schema::BUILTINS
+            .iter()
+            .find(|b| b.text.as_bytes() == schema_bytes.as_slice());
+        let owned;
+        let compiled = match builtin {
+            Some(b) => crate::schema::compiled_builtin(b, SchemaOptions::default()),
+            None => {
+                owned = CompiledSchema::from_bytes(name, schema_bytes, SchemaOptions::default());
+                owned
+                    .as_ref()
+                    .map_err(|e| crate::schema::SchemaError::Invalid {
+                        schema: name.clone(),
+                        message: e.to_string(),
+                    })
+            }
+        };
+        match compiled {
             Err(e) => ctx.fail(
                 "statement.schema",
                 Some(name),
@@ -730,7 +748,7 @@ fn read_statement(source: &BagSource, ctx: &mut Ctx) -> Option<StatementData> {
                     bytes: bytes.clone(),
                     value: value.clone(),
                 };
-                let findings = crate::validate::validate(&document, &compiled);
+                let findings = crate::validate::validate(&document, compiled);
                 let source_text = source
                     .read_small(layout::SOURCE_PATH, crate::document::DEFAULT_MAX_SIZE)
                     .ok();
