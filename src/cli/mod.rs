@@ -4,6 +4,7 @@
 
 mod archive;
 mod bundle;
+mod completions;
 mod hash;
 mod import;
 mod key;
@@ -56,7 +57,7 @@ impl CliError {
     long_about = "docseal turns a diplomatic statement into a long-term record that anyone can check, \
                   decades later and offline.\n\nExit codes: 0 ok, 1 checked and failed, 2 could not check."
 )]
-struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -85,6 +86,10 @@ enum Command {
     /// Manage Ed25519 keys and the keyring's trust.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page, or write one per command with -o DIR.
+    Man(completions::ManArgs),
 }
 
 /// `--format` of commands that report data.
@@ -116,6 +121,8 @@ pub fn main() -> ExitCode {
         Command::Hash(args) => hash::run(args),
         Command::Key(command) => key::run(command),
         Command::Archive(command) => archive::run(command),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
         Command::Seal(args) => bundle::seal(args),
         Command::Cosign(args) => bundle::cosign(args),
         Command::Verify(args) => bundle::verify(args),
