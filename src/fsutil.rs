@@ -25,6 +25,13 @@ pub fn write_atomic_with(
     let mut temp = tempfile::Builder::new()
         .prefix(".docseal-tmp-")
         .tempfile_in(dir)?;
+    // Temporary files are created 0600; what docseal writes is meant to be
+    // read (bundles, reports), so give it the usual 0644 unless `fill` says otherwise.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     fill(temp.as_file_mut())?;
     temp.as_file().sync_all()?;
     if no_clobber {

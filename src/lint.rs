@@ -241,9 +241,30 @@ fn in_source(span_start: Option<u64>, text: &str, char_index: usize) -> String {
     }
 }
 
-fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, span_start: Option<u64>) {
-    // mixed-script: per word (letters, marks and digits run together).
+/// A character a reader cannot trust by looking at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspicious {
+    /// Index of the character in the text (in characters).
+    pub char_index: usize,
+    /// Byte offset of the character in the text.
+    pub byte_offset: usize,
+    /// The character.
+    pub character: char,
+    /// `mixed-script` or `invisible-character`.
+    pub lint: &'static str,
+    /// For mixed scripts: the word, and the script the word is mostly in.
+    pub word: Option<(String, Script)>,
+    /// What it looks like (its UTS #39 skeleton), when that differs.
+    pub looks_like: Option<String>,
+    /// For invisible characters: what it is.
+    pub name: Option<&'static str>,
+}
+
+/// Homoglyphs in mixed-script words and invisible characters of a text.
+pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
     let chars: Vec<char> = text.chars().collect();
+    let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if !is_word_char(chars[i]) {
@@ -258,33 +279,70 @@ fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, span_start: Op
         if !word.as_str().is_single_script() {
             let (odd, majority) = odd_one_out(&chars[start..i], &chars);
             let c = chars[start + odd];
-            let looks_like: String =
+            let skeleton: String =
                 unicode_security::confusable_detection::skeleton(&c.to_string()).collect();
-            let confusable = if looks_like != c.to_string() {
-                format!(", which looks like {looks_like:?}")
-            } else {
-                String::new()
-            };
-            let message = format!(
-                "the word {word:?} mixes scripts: U+{:04X} is {:?} in a {:?} word{confusable}{}; if the signed original has it, keep it and record it — otherwise fix the text",
-                c as u32,
-                c.script(),
-                majority,
-                in_source(span_start, text, start + odd)
-            );
-            linter.report("mixed-script", pointer, Some(start + odd), message);
+            out.push(Suspicious {
+                char_index: start + odd,
+                byte_offset: offsets[start + odd],
+                character: c,
+                lint: "mixed-script",
+                word: Some((word, majority)),
+                looks_like: (skeleton != c.to_string()).then_some(skeleton),
+                name: None,
+            });
         }
     }
-    // invisible-character
-    for (index, c) in text.chars().enumerate() {
-        if let Some(name) = invisible(c) {
-            let message = format!(
-                "invisible character U+{:04X} ({name}){}; it is part of the signed bytes but cannot be seen",
-                c as u32,
-                in_source(span_start, text, index)
-            );
-            linter.report("invisible-character", pointer, Some(index), message);
+    for (index, c) in chars.iter().enumerate() {
+        if let Some(name) = invisible(*c) {
+            out.push(Suspicious {
+                char_index: index,
+                byte_offset: offsets[index],
+                character: *c,
+                lint: "invisible-character",
+                word: None,
+                looks_like: None,
+                name: Some(name),
+            });
         }
+    }
+    out.sort_by_key(|s| s.char_index);
+    out
+}
+
+impl Suspicious {
+    /// What is wrong, in words (without a position).
+    pub fn describe(&self) -> String {
+        let c = self.character;
+        match (&self.word, self.name) {
+            (Some((word, majority)), _) => format!(
+                "the word {word:?} mixes scripts: U+{:04X} is {:?} in a {majority:?} word{}",
+                c as u32,
+                c.script(),
+                self.looks_like
+                    .as_ref()
+                    .map(|l| format!(", which looks like {l:?}"))
+                    .unwrap_or_default()
+            ),
+            (None, Some(name)) => format!("invisible character U+{:04X} ({name})", c as u32),
+            (None, None) => format!("U+{:04X}", c as u32),
+        }
+    }
+}
+
+fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, span_start: Option<u64>) {
+    for s in suspicious_characters(text) {
+        let at = in_source(span_start, text, s.char_index);
+        let advice = if s.lint == "mixed-script" {
+            "if the signed original has it, keep it and record it — otherwise fix the text"
+        } else {
+            "it is part of the signed bytes but cannot be seen"
+        };
+        linter.report(
+            s.lint,
+            pointer,
+            Some(s.char_index),
+            format!("{}{at}; {advice}", s.describe()),
+        );
     }
     // not-nfc
     if !unicode_normalization::is_nfc(text) {

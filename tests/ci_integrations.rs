@@ -8,15 +8,26 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn venv_tool(name: &str) -> PathBuf {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin").join(name);
-    if local.exists() { local } else { PathBuf::from(name) }
+    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".venv/bin")
+        .join(name);
+    if local.exists() {
+        local
+    } else {
+        PathBuf::from(name)
+    }
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git").args(args).current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t").env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t").env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .status().unwrap();
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .status()
+        .unwrap();
     assert!(status.success(), "git {args:?}");
 }
 
@@ -27,29 +38,57 @@ fn pre_commit_hook_accepts_valid_and_refuses_invalid_statements() {
     std::fs::create_dir(&repo).unwrap();
     git(&repo, &["init", "-q"]);
     std::fs::copy("statements/kz-rs-2026-02-27.json", repo.join("valid.json")).unwrap();
-    std::fs::copy("tests/fixtures/invalid-statement.json", repo.join("invalid.json")).unwrap();
+    std::fs::copy(
+        "tests/fixtures/invalid-statement.json",
+        repo.join("invalid.json"),
+    )
+    .unwrap();
     git(&repo, &["add", "valid.json", "invalid.json"]);
-    let bin = Path::new(env!("CARGO_BIN_EXE_docseal")).parent().unwrap().to_path_buf();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let bin = Path::new(env!("CARGO_BIN_EXE_docseal"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let run = |files: &[&str]| {
         let out = Command::new(venv_tool("pre-commit"))
-            .args(["try-repo", env!("CARGO_MANIFEST_DIR"), "docseal-validate-system", "--files"])
+            .args([
+                "try-repo",
+                env!("CARGO_MANIFEST_DIR"),
+                "docseal-validate-system",
+                "--files",
+            ])
             .args(files)
             .current_dir(&repo)
             .env("PATH", &path)
             .env("PRE_COMMIT_HOME", dir.path().join("cache"))
-            .env("GIT_AUTHOR_NAME", "t").env("GIT_AUTHOR_EMAIL", "t@example.org")
-            .env("GIT_COMMITTER_NAME", "t").env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
             .output()
             .expect("pre-commit is installed (.ci/run puts it in .venv)");
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
     };
     let (ok, text) = run(&["valid.json"]);
     assert!(ok, "{text}");
-    assert!(text.contains("docseal validate (docseal on PATH)") && text.contains("Passed"), "{text}");
+    assert!(
+        text.contains("docseal validate (docseal on PATH)") && text.contains("Passed"),
+        "{text}"
+    );
     let (ok, text) = run(&["valid.json", "invalid.json"]);
     assert!(!ok, "{text}");
-    assert!(text.contains("invalid.json:8:5: error[schema/required]"), "{text}");
+    assert!(
+        text.contains("invalid.json:8:5: error[schema/required]"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -78,7 +117,11 @@ print("ok")
         .args(["-c", script, "action.yml"])
         .output()
         .expect("python with PyYAML (.ci/run installs pre-commit, which brings it)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The hook file names only hooks that validate.
     let hooks = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
     assert!(hooks.contains("id: docseal-validate\n") && hooks.contains("entry: docseal validate"));

@@ -40,7 +40,10 @@ fn help(path: &[String]) -> String {
 /// Every command path: ["validate"], ["key", "generate"], …
 fn all_commands() -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    let mut stack: Vec<Vec<String>> = subcommands(&help(&[])).into_iter().map(|c| vec![c]).collect();
+    let mut stack: Vec<Vec<String>> = subcommands(&help(&[]))
+        .into_iter()
+        .map(|c| vec![c])
+        .collect();
     while let Some(path) = stack.pop() {
         for sub in subcommands(&help(&path)) {
             let mut child = path.clone();
@@ -59,7 +62,10 @@ fn help_of_every_command_is_pinned() {
     let commands = all_commands();
     assert!(commands.len() >= 25, "{commands:?}");
     for path in commands {
-        assert_snapshot(&format!("help/docseal-{}.txt", path.join("-")), &help(&path));
+        assert_snapshot(
+            &format!("help/docseal-{}.txt", path.join("-")),
+            &help(&path),
+        );
     }
 }
 
@@ -69,18 +75,32 @@ fn docs_cli_md_lists_every_command_and_only_those() {
     let commands = all_commands();
     for path in &commands {
         let mention = format!("docseal {}", path.join(" "));
-        assert!(doc.contains(&mention), "docs/CLI.md does not mention `{mention}`");
+        assert!(
+            doc.contains(&mention),
+            "docs/CLI.md does not mention `{mention}`"
+        );
     }
     // Every `docseal X [Y]` that starts a line of a usage block exists.
     for line in doc.lines() {
         let line = line.trim_start();
-        let Some(rest) = line.strip_prefix("docseal ") else { continue };
-        let words: Vec<&str> = rest.split_whitespace().take_while(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-')).collect();
+        let Some(rest) = line.strip_prefix("docseal ") else {
+            continue;
+        };
+        let words: Vec<&str> = rest
+            .split_whitespace()
+            .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .collect();
         if words.is_empty() {
             continue;
         }
-        let known = commands.iter().any(|c| words.starts_with(&c.iter().map(String::as_str).collect::<Vec<_>>()[..]) && c.len() <= words.len())
-            || commands.iter().any(|c| c[0] == words[0] && c.len() == 1);
-        assert!(known, "docs/CLI.md shows `docseal {}`, which is no command", words.join(" "));
+        let known = commands.iter().any(|c| {
+            words.starts_with(&c.iter().map(String::as_str).collect::<Vec<_>>()[..])
+                && c.len() <= words.len()
+        }) || commands.iter().any(|c| c[0] == words[0] && c.len() == 1);
+        assert!(
+            known,
+            "docs/CLI.md shows `docseal {}`, which is no command",
+            words.join(" ")
+        );
     }
 }

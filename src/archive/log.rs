@@ -112,7 +112,7 @@ impl Checkpoint {
     }
 }
 
-/// The signed-note key id: SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4].
+/// The signed-note key id: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key).
 pub fn note_key_id(name: &str, key: &VerifyingKey) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(name.as_bytes());

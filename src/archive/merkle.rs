@@ -35,7 +35,7 @@ fn split(n: usize) -> usize {
     k
 }
 
-/// MTH(D[n]): the root of the tree over these leaf hashes.
+/// MTH(D\[n\]): the root of the tree over these leaf hashes.
 pub fn root(leaves: &[Hash]) -> Hash {
     match leaves.len() {
         0 => Sha256::digest(b"").into(),
@@ -47,7 +47,7 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
-/// PATH(m, D[n]): the inclusion proof of leaf `m`.
+/// PATH(m, D\[n\]): the inclusion proof of leaf `m`.
 pub fn inclusion_proof(m: usize, leaves: &[Hash]) -> Vec<Hash> {
     let n = leaves.len();
     if n <= 1 || m >= n {
@@ -65,7 +65,7 @@ pub fn inclusion_proof(m: usize, leaves: &[Hash]) -> Vec<Hash> {
     }
 }
 
-/// PROOF(m, D[n]): the consistency proof from the first `m` leaves to all.
+/// PROOF(m, D\[n\]): the consistency proof from the first `m` leaves to all.
 pub fn consistency_proof(m: usize, leaves: &[Hash]) -> Vec<Hash> {
     if m == 0 || m >= leaves.len() {
         return Vec::new();

@@ -486,6 +486,7 @@ impl Archive {
                     checks: vec![],
                     signers: vec![],
                     demo_keys_used: false,
+                    statement: None,
                 },
             );
             rec.signers = bundle_signers(&path);

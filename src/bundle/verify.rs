@@ -83,6 +83,9 @@ pub struct VerifyReport {
     pub signers: Vec<SignerReport>,
     /// Some trusted signature relies on a demo key.
     pub demo_keys_used: bool,
+    /// The statement, when the bundle has a readable one (for reports).
+    #[serde(skip)]
+    pub statement: Option<serde_json::Value>,
 }
 
 impl VerifyReport {
@@ -160,6 +163,7 @@ pub fn verify_path(
                 }],
                 signers: Vec::new(),
                 demo_keys_used: false,
+                statement: None,
             });
         }
         Err(SourceError::NotZip { message, .. }) if path.is_file() => {
@@ -175,6 +179,7 @@ pub fn verify_path(
                 }],
                 signers: Vec::new(),
                 demo_keys_used: false,
+                statement: None,
             });
         }
         Err(e) => return Err(e),
@@ -211,12 +216,14 @@ pub fn verify_source(
         checks: Vec::new(),
         signers: Vec::new(),
         demo_keys_used: false,
+        statement: None,
     };
     if is_docseal {
         let statement = read_statement(source, &mut ctx);
         let signers = check_signatures(source, &bag, &digests, statement.as_ref(), trust, &mut ctx);
         check_policy(statement.as_ref(), &signers, policy, &mut ctx);
         report.demo_keys_used = signers.iter().any(|s| s.demo && s.valid);
+        report.statement = statement.map(|s| s.value);
         report.signers = signers;
     }
     report.checks = ctx.checks;

@@ -85,11 +85,25 @@ pub struct VerifyArgs {
     /// Every signatory party named in the statement must have a valid, trusted signature.
     #[arg(long)]
     all_parties: bool,
-    /// Output format.
+    /// Output format (`html`: a self-contained report page for people).
     #[arg(long, value_enum, default_value = "human")]
-    format: OutputFormat,
+    format: VerifyFormat,
+    /// Write the report to FILE instead of stdout (one bundle only).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     keyring: KeyringArg,
+}
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyFormat {
+    /// Every check, for a terminal.
+    Human,
+    /// The report as JSON.
+    Json,
+    /// A self-contained HTML page: verdict, text, signers, checks; printable.
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
@@ -378,15 +392,33 @@ pub fn verify(args: VerifyArgs) -> Result<Status, CliError> {
             }
         }
     }
-    match args.format {
-        OutputFormat::Json => write_json(&serde_json::json!({"version": 1, "reports": reports}))?,
-        OutputFormat::Human => write_stdout(
-            reports
-                .iter()
-                .map(human_report)
-                .collect::<String>()
-                .as_bytes(),
-        )?,
+    if args.output.is_some() && args.paths.len() > 1 {
+        return Err(
+            CliError::new("-o takes one bundle at a time").hint("run verify once per bundle")
+        );
+    }
+    let text = match args.format {
+        VerifyFormat::Json => {
+            let mut t = serde_json::to_string_pretty(
+                &serde_json::json!({"version": 1, "reports": reports}),
+            )
+            .map_err(|e| CliError::new(e.to_string()))?;
+            t.push('\n');
+            t
+        }
+        VerifyFormat::Human => reports.iter().map(human_report).collect::<String>(),
+        VerifyFormat::Html => reports
+            .iter()
+            .map(docseal::report_html::render)
+            .collect::<String>(),
+    };
+    match &args.output {
+        Some(out) => {
+            docseal::fsutil::write_atomic(out, text.as_bytes())
+                .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
+            eprintln!("wrote {}", out.display());
+        }
+        None => write_stdout(text.as_bytes())?,
     }
     Ok(status)
 }

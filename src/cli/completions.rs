@@ -33,12 +33,16 @@ pub fn man(args: ManArgs) -> Result<Status, CliError> {
     match args.output {
         None => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(command).render(&mut out).map_err(|e| CliError::new(e.to_string()))?;
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(|e| CliError::new(e.to_string()))?;
             write_stdout(&out)?;
         }
         Some(dir) => {
-            std::fs::create_dir_all(&dir).map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
-            clap_mangen::generate_to(command, &dir).map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
+            clap_mangen::generate_to(command, &dir)
+                .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
             let count = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
             eprintln!("wrote {count} man pages into {}", dir.display());
         }
