@@ -407,3 +407,45 @@ fn inspect_and_extract() {
     assert_eq!(code, 2);
     assert!(err.contains("never overwrites"), "{err}");
 }
+
+#[test]
+fn docseal_toml_sets_the_default_policy_and_quiet_silences_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = dir.path().join("single.zip");
+    let (code, _, err) = run(docseal()
+        .args([
+            "seal",
+            "statements/kz-rs-2026-02-27.json",
+            "--key",
+            "keys/demo/kz-demo.key.pem",
+            "-o",
+        ])
+        .arg(&single));
+    assert_eq!(code, 0, "{err}");
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("keys");
+    std::fs::write(
+        dir.path().join("docseal.toml"),
+        format!(
+            "keyring = {:?}\n[verify]\nall_parties = true\n",
+            keys.display().to_string()
+        ),
+    )
+    .unwrap();
+    let nested = dir.path().join("a/b");
+    std::fs::create_dir_all(&nested).unwrap();
+    let (code, out, _) = run(docseal().current_dir(&nested).arg("verify").arg(&single));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL  policy"), "{out}");
+    // A flag wins over the file.
+    let (code, _, _) = run(docseal()
+        .current_dir(&nested)
+        .args(["verify", "--require-party", "KZ"])
+        .arg(&single));
+    assert_eq!(code, 0);
+    // --quiet: no notes on stderr, data still on stdout.
+    let (code, out, err) =
+        run(docseal().args(["--quiet", "validate", "statements/kz-rs-2026-02-27.json"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("valid"));
+    assert!(!err.contains("file checked"), "{err}");
+}

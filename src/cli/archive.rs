@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use docseal::archive::{self, Added, Archive, ArchiveError, InclusionProof};
-use docseal::bundle::verify::{CheckStatus, Policy};
+use docseal::bundle::verify::CheckStatus;
 
 use super::key::KeyringArg;
 use super::{CliError, OutputFormat, Status, write_json, write_stdout};
@@ -210,13 +210,13 @@ pub fn run(command: ArchiveCommand) -> Result<Status, CliError> {
             let existed = Archive::exists(&dir);
             let archive = Archive::init(&dir).map_err(archive_error)?;
             if existed {
-                eprintln!(
+                note!(
                     "{} is already an archive ({})",
                     dir.display(),
                     archive.info.origin
                 );
             } else {
-                eprintln!(
+                note!(
                     "created the archive {} ({})",
                     dir.display(),
                     archive.info.origin
@@ -236,7 +236,7 @@ pub fn run(command: ArchiveCommand) -> Result<Status, CliError> {
         ArchiveCommand::Reindex(args) => {
             let archive = args.archive.open()?;
             let n = archive.reindex().map_err(archive_error)?;
-            eprintln!(
+            note!(
                 "rebuilt the catalog of {}: {n} records",
                 archive.root.display()
             );
@@ -248,14 +248,11 @@ pub fn run(command: ArchiveCommand) -> Result<Status, CliError> {
 fn add(args: AddArgs) -> Result<Status, CliError> {
     let dir = args.archive.dir()?;
     if !Archive::exists(&dir) {
-        eprintln!("note: creating a new archive in {}", dir.display());
+        note!("note: creating a new archive in {}", dir.display());
     }
     let archive = Archive::init(&dir).map_err(archive_error)?;
     let ring = args.keyring.open()?;
-    let policy = Policy {
-        require_parties: args.require_party,
-        all_parties: args.all_parties,
-    };
+    let policy = super::bundle::policy(args.require_party, args.all_parties)?;
     match archive.add(&args.bundles, ring.policy(), &policy) {
         Ok(results) => {
             let mut text = String::new();
@@ -337,7 +334,7 @@ fn list(args: ListArgs) -> Result<Status, CliError> {
                 })
                 .collect();
             write_stdout(text.as_bytes())?;
-            eprintln!(
+            note!(
                 "{} statement{}",
                 records.len(),
                 if records.len() == 1 { "" } else { "s" }
@@ -374,7 +371,7 @@ fn search(args: SearchArgs) -> Result<Status, CliError> {
                 })
                 .collect();
             write_stdout(text.as_bytes())?;
-            eprintln!(
+            note!(
                 "{} hit{}",
                 hits.len(),
                 if hits.len() == 1 { "" } else { "s" }
@@ -444,7 +441,7 @@ fn get(args: GetArgs) -> Result<Status, CliError> {
             CliError::new(format!("{}: {e}", args.output.display()))
         }
     })?;
-    eprintln!(
+    note!(
         "wrote {} ({}, log entry {})",
         args.output.display(),
         entry.bundle,
@@ -463,7 +460,7 @@ fn proof(args: ProofArgs) -> Result<Status, CliError> {
         Some(out) => {
             docseal::fsutil::write_atomic(out, text.as_bytes())
                 .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
-            eprintln!(
+            note!(
                 "wrote {}: entry {} of {}",
                 out.display(),
                 proof.index,
@@ -541,17 +538,19 @@ fn consistency(args: ConsistencyArgs) -> Result<Status, CliError> {
 fn audit(args: AuditArgs) -> Result<Status, CliError> {
     let archive = args.archive.open()?;
     let ring = args.keyring.open()?;
-    let bar = if std::io::stderr().is_terminal() && args.format == OutputFormat::Human {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.set_message("auditing");
-        Some(bar)
-    } else {
-        None
-    };
+    let bar =
+        if std::io::stderr().is_terminal() && args.format == OutputFormat::Human && !super::quiet()
+        {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message("auditing");
+            Some(bar)
+        } else {
+            None
+        };
     let progress = |done: u64, total: u64| {
         if let Some(bar) = &bar {
             bar.set_length(total);

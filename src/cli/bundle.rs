@@ -283,7 +283,7 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
         .output
         .unwrap_or_else(|| PathBuf::from(format!("{id}.zip")));
     let digest = writer::seal(&input, &out).map_err(write_error)?;
-    eprintln!(
+    note!(
         "sealed {} as {party} ({signer}) at {}",
         out.display(),
         keyring::format_time(time)
@@ -360,9 +360,28 @@ pub fn cosign(args: CosignArgs) -> Result<Status, CliError> {
     } else {
         out
     };
-    eprintln!("co-signed {} as {party} ({signer})", final_path.display());
+    note!("co-signed {} as {party} ({signer})", final_path.display());
     write_stdout(format!("{digest}  {}\n", final_path.display()).as_bytes())?;
     Ok(Status::Ok)
+}
+
+/// The verification policy: the flags, else docseal.toml's `[verify]`.
+pub fn policy(require_parties: Vec<String>, all_parties: bool) -> Result<Policy, CliError> {
+    if !require_parties.is_empty() || all_parties {
+        return Ok(Policy {
+            require_parties,
+            all_parties,
+        });
+    }
+    let project = docseal::config::Project::discover(Path::new("."))
+        .map_err(|e| CliError::new(e.to_string()))?;
+    Ok(match project {
+        Some(p) => Policy {
+            require_parties: p.config.verify.require_parties,
+            all_parties: p.config.verify.all_parties,
+        },
+        None => Policy::default(),
+    })
 }
 
 fn source_error(e: SourceError) -> CliError {
@@ -371,10 +390,7 @@ fn source_error(e: SourceError) -> CliError {
 
 pub fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let ring = args.keyring.open()?;
-    let policy = Policy {
-        require_parties: args.require_party,
-        all_parties: args.all_parties,
-    };
+    let policy = policy(args.require_party, args.all_parties)?;
     let mut reports = Vec::new();
     let mut status = Status::Ok;
     for path in &args.paths {
@@ -416,7 +432,7 @@ pub fn verify(args: VerifyArgs) -> Result<Status, CliError> {
         Some(out) => {
             docseal::fsutil::write_atomic(out, text.as_bytes())
                 .map_err(|e| CliError::new(format!("{}: {e}", out.display())))?;
-            eprintln!("wrote {}", out.display());
+            note!("wrote {}", out.display());
         }
         None => write_stdout(text.as_bytes())?,
     }
@@ -617,7 +633,7 @@ pub fn extract(args: ExtractArgs) -> Result<Status, CliError> {
                 status: Status::Failed,
             })?;
     }
-    eprintln!(
+    note!(
         "extracted {} files into {}",
         source.entries().len(),
         root.display()

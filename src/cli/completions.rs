@@ -44,7 +44,7 @@ pub fn man(args: ManArgs) -> Result<Status, CliError> {
             clap_mangen::generate_to(command, &dir)
                 .map_err(|e| CliError::new(format!("{}: {e}", dir.display())))?;
             let count = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
-            eprintln!("wrote {count} man pages into {}", dir.display());
+            note!("wrote {count} man pages into {}", dir.display());
         }
     }
     Ok(Status::Ok)

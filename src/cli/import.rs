@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Result<Status, CliError> {
                     CliError::new(format!("{}: {e}", out.display()))
                 }
             })?;
-            eprintln!("wrote {}: {summary}", out.display());
+            note!("wrote {}: {summary}", out.display());
         }
         None => {
             let stdout = std::io::stdout();
@@ -113,7 +113,7 @@ pub fn run(args: Args) -> Result<Status, CliError> {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(e) => return Err(CliError::new(format!("cannot write to stdout: {e}"))),
             }
-            eprintln!("{summary}");
+            note!("{summary}");
         }
     }
     Ok(Status::Ok)

@@ -211,7 +211,7 @@ fn generate(args: GenerateArgs) -> Result<Status, CliError> {
         keys::write_key_pair(&base, &key, passphrase.as_ref().map(|p| p.as_bytes()))
             .map_err(key_error)?;
     let id = KeyId::of(&key.verifying_key());
-    eprintln!(
+    note!(
         "wrote {} (private, mode 0600) and {}",
         private.display(),
         public.display()
@@ -221,7 +221,7 @@ fn generate(args: GenerateArgs) -> Result<Status, CliError> {
         let now = time::OffsetDateTime::now_utc();
         ring.trust_key(&public, &args.party, &args.signer, now, None, false)
             .map_err(keyring_error)?;
-        eprintln!(
+        note!(
             "trusted in {} for {} ({})",
             ring.dir.display(),
             args.party,
@@ -251,9 +251,11 @@ fn trust(args: TrustArgs) -> Result<Status, CliError> {
             args.demo,
         )
         .map_err(keyring_error)?;
-    eprintln!(
+    note!(
         "trusted {} for {} ({})",
-        entry.key, entry.party, entry.signer
+        entry.key,
+        entry.party,
+        entry.signer
     );
     write_stdout(format!("{}\n", entry.key).as_bytes())?;
     Ok(Status::Ok)
@@ -292,7 +294,7 @@ fn list(args: ListArgs) -> Result<Status, CliError> {
         }))?,
         super::OutputFormat::Human => {
             if ring.trust.keys.is_empty() {
-                eprintln!("the keyring {} has no keys", ring.dir.display());
+                note!("the keyring {} has no keys", ring.dir.display());
             }
             let text: String = ring.trust.keys.iter().map(describe).collect();
             write_stdout(text.as_bytes())?;
@@ -319,7 +321,7 @@ fn revoke(args: RevokeArgs) -> Result<Status, CliError> {
     let entry = ring
         .revoke(&args.id, at, &args.reason)
         .map_err(keyring_error)?;
-    eprintln!("revoked {} from {}", entry.key, keyring::format_time(at));
+    note!("revoked {} from {}", entry.key, keyring::format_time(at));
     Ok(Status::Ok)
 }
 

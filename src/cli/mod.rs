@@ -2,6 +2,15 @@
 //! library user would need lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// Prints an informational message on stderr, unless `--quiet`.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::cli::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 mod archive;
 mod bundle;
 mod completions;
@@ -49,6 +58,13 @@ impl CliError {
     }
 }
 
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether `--quiet` was given: only errors, warnings and data are printed.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "docseal",
@@ -58,6 +74,9 @@ impl CliError {
                   decades later and offline.\n\nExit codes: 0 ok, 1 checked and failed, 2 could not check."
 )]
 pub struct Cli {
+    /// Print only data, warnings and errors (no progress or summaries).
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -115,6 +134,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command {
         Command::Import(args) => import::run(args),
         Command::Validate(args) => validate::run(args),

@@ -136,7 +136,7 @@ pub fn run(args: Args) -> Result<Status, CliError> {
                 .map_err(|e| CliError::new(e.to_string()))?;
             write_stdout(&out)?;
             eprint!("{}", String::from_utf8_lossy(&err));
-            eprintln!("{}", report::summary_line(&summary));
+            note!("{}", report::summary_line(&summary));
         }
         Format::Json => write_json(&report::json_report(&reports))?,
         Format::Sarif => write_json(&report::sarif_report(&reports))?,
