@@ -8,7 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-10000}
 WORK=bench/work/archive
-rm -rf "$WORK"; mkdir -p "$WORK/json" "$WORK/bundles" "$WORK/bags"
+# REUSE=1 keeps the bundles of an earlier run (sealing 10,000 takes minutes).
+if [ "${REUSE:-0}" = 1 ] && [ "$(ls "$WORK/bundles" 2>/dev/null | wc -l)" -ge "$N" ]; then
+  rm -rf "$WORK/archive" "$WORK/bags"; mkdir -p "$WORK/bags"; skip_seal=1
+else
+  rm -rf "$WORK"; mkdir -p "$WORK/json" "$WORK/bundles" "$WORK/bags"; skip_seal=0
+fi
 export PATH="$PWD/bench/work/venv/bin:$PATH"
 [ -x bench/work/venv/bin/bagit.py ] || { python3 -m venv bench/work/venv; bench/work/venv/bin/pip install --quiet bagit; }
 cargo build --release --quiet
@@ -16,6 +21,7 @@ DS="$PWD/target/release/docseal"
 chmod 600 keys/demo/*.key.pem
 export SOURCE_DATE_EPOCH=1772186400
 
+if [ "$skip_seal" = 0 ]; then
 echo "sealing $N bundles…"
 python3 - "$WORK/json" "$N" <<'PY'
 import json, sys
@@ -26,6 +32,7 @@ for i in range(n):
     json.dump(base, open(f"{out}/stmt-{i:05d}.json", "w"), ensure_ascii=False)
 PY
 ls "$WORK/json" | xargs -P 2 -I{} sh -c "'$DS' seal '$WORK/json/{}' --key keys/demo/kz-demo.key.pem -o '$WORK/bundles/{}.zip' >/dev/null 2>&1"
+fi
 echo "$(ls "$WORK/bundles" | wc -l) bundles"
 
 ms() { date +%s%N; }

@@ -43,6 +43,14 @@ pub fn write_atomic_with(
     sync_dir(dir)
 }
 
+/// Flushes every file of the filesystem holding `path` to stable storage
+/// (`syncfs`): one call instead of one `fsync` per file when many files were
+/// written together.
+pub fn sync_filesystem(path: &Path) -> io::Result<()> {
+    let dir = File::open(path)?;
+    rustix::fs::syncfs(&dir).map_err(io::Error::from)
+}
+
 /// Syncs a folder so that a rename inside it survives a crash.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()

@@ -275,6 +275,10 @@ pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
         while i < chars.len() && is_word_char(chars[i]) {
             i += 1;
         }
+        // An all-ASCII word is Latin (or digits): single-script.
+        if chars[start..i].iter().all(char::is_ascii) {
+            continue;
+        }
         let word: String = chars[start..i].iter().collect();
         if !word.as_str().is_single_script() {
             let (odd, majority) = odd_one_out(&chars[start..i], &chars);
@@ -362,6 +366,10 @@ fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, span_start: Op
 }
 
 fn is_word_char(c: char) -> bool {
+    // ASCII needs no script lookup (the lookup dominates lint time otherwise).
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || matches!(c.script(), Script::Inherited)
 }
 

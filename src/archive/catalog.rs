@@ -12,7 +12,7 @@ pub type CatalogError = rusqlite::Error;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS statements (
-  bundle TEXT PRIMARY KEY,
+  bundle TEXT PRIMARY KEY NOT NULL,
   log_index INTEGER NOT NULL,
   statement_id TEXT NOT NULL,
   type TEXT,
@@ -230,7 +230,11 @@ impl Catalog {
             .collect::<Result<_, _>>()?;
         let mut out = Vec::new();
         for (bundle, snippet) in hits {
-            if let Some(r) = self.find(&bundle)?.into_iter().next() {
+            let found = self.records(
+                "SELECT bundle, log_index, statement_id, type, title, date_start, date_end, ingested_at, supersedes FROM statements WHERE bundle = ?1",
+                &[&bundle],
+            )?;
+            if let Some(r) = found.into_iter().next() {
                 out.push((r, snippet));
             }
         }

@@ -14,9 +14,9 @@
 //! └── lock                          held while writing
 //! ```
 //!
-//! An ingest verifies the bundle, writes the object (temporary file, fsync,
-//! rename, folder fsync), then appends and fsyncs the log entry, then signs
-//! a checkpoint. A crash leaves at worst an object not yet logged, which the
+//! An ingest verifies the bundles, writes the objects (temporary file,
+//! rename), syncs the filesystem once, then appends and fsyncs the log
+//! entries, then signs a checkpoint. A crash leaves at worst an object not yet logged, which the
 //! next `add` of that bundle adopts.
 
 pub mod audit;
@@ -329,7 +329,6 @@ impl Archive {
 
         let mut results = Vec::new();
         let mut new_entries: Vec<(Entry, BundleFacts, VerifyReport)> = Vec::new();
-        let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
         for (path, (report, digest)) in bundles.iter().zip(checked) {
             let known = entries
                 .iter()
@@ -342,13 +341,7 @@ impl Archive {
                 });
                 continue;
             }
-            let created_dir = self.store_object(path, &digest)?;
-            if let Some(parent) = self.object_path(&digest).parent() {
-                dirs.insert(parent.to_path_buf());
-                if created_dir {
-                    dirs.insert(self.path("objects/sha256"));
-                }
-            }
+            self.store_object(path, &digest)?;
             let facts = bundle_facts(&self.object_path(&digest))?;
             let supersedes = entries
                 .iter()
@@ -386,10 +379,10 @@ impl Archive {
         if new_entries.is_empty() {
             return Ok(results);
         }
-        // Objects are durable (file and folder) before any entry names them.
-        for dir in &dirs {
-            crate::fsutil::sync_dir(dir).map_err(io_err(dir))?;
-        }
+        // Objects are durable (files and folders) before any entry names
+        // them: one syncfs for the whole batch rather than an fsync per file.
+        let objects = self.path("objects");
+        crate::fsutil::sync_filesystem(&objects).map_err(io_err(&objects))?;
         self.append_entries(new_entries.iter().map(|(e, _, _)| e))?;
         entries.extend(new_entries.iter().map(|(e, _, _)| e.clone()));
         let leaves: Vec<merkle::Hash> = entries
@@ -408,17 +401,16 @@ impl Archive {
         Ok(results)
     }
 
-    /// Copies a bundle into the store under its digest, the file fsynced,
-    /// read-only. Returns whether its folder was created. The caller fsyncs
-    /// the folder.
-    fn store_object(&self, source: &Path, digest: &Sha256Digest) -> Result<bool, ArchiveError> {
+    /// Copies a bundle into the store under its digest, read-only. The
+    /// caller makes it durable.
+    fn store_object(&self, source: &Path, digest: &Sha256Digest) -> Result<(), ArchiveError> {
         let target = self.object_path(digest);
         if target.exists() {
             // Left by an ingest that crashed before logging: adopt it if intact.
             let found = Sha256Digest::of_reader(File::open(&target).map_err(io_err(&target))?)
                 .map_err(io_err(&target))?;
             if found == *digest {
-                return Ok(false);
+                return Ok(());
             }
             return Err(ArchiveError::Damaged(format!(
                 "{} does not match its name",
@@ -426,7 +418,6 @@ impl Archive {
             )));
         }
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
-        let created = !dir.exists();
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let mut temp = tempfile::Builder::new()
             .prefix(".docseal-tmp-")
@@ -443,7 +434,7 @@ impl Archive {
         copied.map_err(io_err(&target))?;
         temp.persist_noclobber(&target)
             .map_err(|e| io_err(&target)(e.error))?;
-        Ok(created)
+        Ok(())
     }
 
     fn append_entries<'e>(
