@@ -98,11 +98,18 @@ impl Catalog {
     }
 
     fn insert_in(tx: &rusqlite::Transaction<'_>, r: &Record) -> Result<(), CatalogError> {
-        for table in ["statements", "parties", "signers", "texts"] {
-            tx.execute(
-                &format!("DELETE FROM {table} WHERE bundle = ?1"),
-                params![r.bundle],
-            )?;
+        // Replacing is rare (a re-run after a crash); checking by primary key
+        // first keeps inserts from scanning the full-text table.
+        let existed = tx
+            .prepare_cached("SELECT 1 FROM statements WHERE bundle = ?1")?
+            .exists(params![r.bundle])?;
+        if existed {
+            for table in ["statements", "parties", "signers", "texts"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE bundle = ?1"),
+                    params![r.bundle],
+                )?;
+            }
         }
         tx.execute(
             "INSERT INTO statements (bundle, log_index, statement_id, type, title, date_start, date_end, ingested_at, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
