@@ -140,12 +140,25 @@ impl Ctx {
 /// Largest tag file read into memory.
 const TAG_FILE_LIMIT: u64 = 64 << 20;
 
+/// Reports progress of the hashing: (bytes hashed so far, bytes to hash).
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
 /// Verifies a bag folder or zip. I/O errors that prevent checking are
 /// returned as `Err`; everything else is a check in the report.
 pub fn verify_path(
     path: &Path,
     trust: TrustPolicy<'_>,
     policy: &Policy,
+) -> Result<VerifyReport, OpenError> {
+    verify_path_with_progress(path, trust, policy, &|_, _| {})
+}
+
+/// [`verify_path`], reporting hashing progress (for a progress bar).
+pub fn verify_path_with_progress(
+    path: &Path,
+    trust: TrustPolicy<'_>,
+    policy: &Policy,
+    progress: Progress<'_>,
 ) -> Result<VerifyReport, OpenError> {
     let target = path.display().to_string();
     let source = match BagSource::open(path, Limits::default()) {
@@ -184,7 +197,7 @@ pub fn verify_path(
         }
         Err(e) => return Err(e),
     };
-    Ok(verify_source(&source, target, trust, policy))
+    Ok(verify_source(&source, target, trust, policy, progress))
 }
 
 /// Verifies an opened bag.
@@ -193,13 +206,14 @@ pub fn verify_source(
     target: String,
     trust: TrustPolicy<'_>,
     policy: &Policy,
+    progress: Progress<'_>,
 ) -> VerifyReport {
     let mut ctx = Ctx { checks: Vec::new() };
     if matches!(source, BagSource::Zip { .. }) {
         ctx.pass("container", None, "zip archive is safe: one root folder, no unsafe names, links, encryption, overlaps or bombs");
     }
     let bag = source.name();
-    let digests = check_bag(source, &mut ctx);
+    let digests = check_bag(source, &mut ctx, progress);
     let is_docseal = source.contains(layout::VALIDATION_PATH)
         || source
             .entries()
@@ -241,7 +255,7 @@ struct BagDigests {
     tagmanifest_sha512: Option<Sha512Digest>,
 }
 
-fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
+fn check_bag(source: &BagSource, ctx: &mut Ctx, progress: Progress<'_>) -> BagDigests {
     let mut out = BagDigests::default();
     // Declaration.
     match source.read_small("bagit.txt", TAG_FILE_LIMIT) {
@@ -457,7 +471,7 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx) -> BagDigests {
             wanted.push((file, vec![alg]));
         }
     }
-    let computed = hash_all(source, &wanted);
+    let computed = hash_all(source, &wanted, progress);
     let mut bad_payload = 0;
     let mut bad_tags = 0;
     for (path, result) in &computed {
@@ -573,13 +587,18 @@ type HashResult = Result<BTreeMap<&'static str, String>, String>;
 /// threads, so that SHA-256 and SHA-512 of one large file run side by side.
 const SPLIT_SIZE: u64 = 8 << 20;
 
-fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, HashResult)> {
+fn hash_all(
+    source: &BagSource,
+    wanted: &[(String, Vec<&str>)],
+    progress: Progress<'_>,
+) -> Vec<(String, HashResult)> {
     use rayon::prelude::*;
     let sizes: BTreeMap<&str, u64> = source
         .entries()
         .iter()
         .map(|e| (e.path.as_str(), e.size))
         .collect();
+    let done = std::sync::atomic::AtomicU64::new(0);
     let mut big: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut small: Vec<(&str, Vec<&str>)> = Vec::new();
     for (path, algs) in wanted {
@@ -589,10 +608,19 @@ fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, 
             small.push((path.as_str(), algs.clone()));
         }
     }
+    let total: u64 = big
+        .iter()
+        .chain(&small)
+        .map(|(p, _)| sizes.get(p).copied().unwrap_or(0))
+        .sum();
+    let advance = |bytes: u64| {
+        let now = done.fetch_add(bytes, std::sync::atomic::Ordering::Relaxed) + bytes;
+        progress(now, total);
+    };
     let hash = |opener: &mut std::io::Result<super::source::Opener<'_>>,
                 path: &str,
                 algs: &[&str]| match opener {
-        Ok(opener) => hash_entry(opener, path, algs),
+        Ok(opener) => hash_entry(opener, path, algs, &advance),
         Err(e) => Err(e.to_string()),
     };
     // Big files: one job per algorithm, each with its own reader. Small
@@ -627,7 +655,12 @@ fn hash_all(source: &BagSource, wanted: &[(String, Vec<&str>)]) -> Vec<(String, 
     merged.into_iter().collect()
 }
 
-fn hash_entry(opener: &mut super::source::Opener<'_>, path: &str, algs: &[&str]) -> HashResult {
+fn hash_entry(
+    opener: &mut super::source::Opener<'_>,
+    path: &str,
+    algs: &[&str],
+    advance: &dyn Fn(u64),
+) -> HashResult {
     let mut md5 = algs.contains(&"md5").then(md5::Md5::new);
     let mut sha1 = algs.contains(&"sha1").then(sha1::Sha1::new);
     let mut sha256 = algs.contains(&"sha256").then(sha2::Sha256::new);
@@ -647,6 +680,7 @@ fn hash_entry(opener: &mut super::source::Opener<'_>, path: &str, algs: &[&str])
                 if let Some(h) = &mut sha512 {
                     h.update(chunk)
                 }
+                advance(chunk.len() as u64);
             })
             .map(|_| ())
         })

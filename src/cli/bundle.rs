@@ -1,6 +1,6 @@
 //! `docseal seal`, `cosign`, `verify`, `inspect`, `extract`.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use docseal::bundle::source::{BagSource, Limits, SourceError};
@@ -394,7 +394,33 @@ pub fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let mut reports = Vec::new();
     let mut status = Status::Ok;
     for path in &args.paths {
-        match verify::verify_path(path, ring.policy(), &policy) {
+        // A progress bar for long work, on a terminal only.
+        let bar = (std::io::stderr().is_terminal() && !super::quiet()).then(|| {
+            let bar = indicatif::ProgressBar::hidden();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let progress = |done: u64, total: u64| {
+            if let Some(bar) = &bar
+                && total >= 64 << 20
+            {
+                if bar.is_hidden() {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                }
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+        };
+        let result = verify::verify_path_with_progress(path, ring.policy(), &policy, &progress);
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        match result {
             Ok(report) => {
                 if !report.ok() {
                     status = status.max(Status::Failed);
