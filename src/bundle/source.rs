@@ -237,13 +237,19 @@ impl Opener<'_> {
 
 /// A file shared between readers, each with its own position (`pread`), so
 /// that the parsed archive can be cloned per thread without reopening or
-/// re-reading the central directory.
+/// re-reading the central directory. Small reads are served from a
+/// read-ahead buffer: parsing ten thousand headers must not cost ten
+/// thousand system calls.
 #[derive(Debug, Clone)]
 pub struct SharedFile {
     file: std::sync::Arc<File>,
     position: u64,
     length: u64,
+    buffer: Vec<u8>,
+    buffer_start: u64,
 }
+
+const READ_AHEAD: usize = 64 * 1024;
 
 impl SharedFile {
     fn new(file: File) -> io::Result<Self> {
@@ -252,6 +258,8 @@ impl SharedFile {
             file: std::sync::Arc::new(file),
             position: 0,
             length,
+            buffer: Vec::new(),
+            buffer_start: 0,
         })
     }
 }
@@ -259,7 +267,25 @@ impl SharedFile {
 impl Read for SharedFile {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         use std::os::unix::fs::FileExt;
-        let n = self.file.read_at(buf, self.position)?;
+        let in_buffer = self.position >= self.buffer_start
+            && self.position < self.buffer_start + self.buffer.len() as u64;
+        if !in_buffer && buf.len() < READ_AHEAD {
+            self.buffer.resize(READ_AHEAD, 0);
+            let n = self.file.read_at(&mut self.buffer, self.position)?;
+            self.buffer.truncate(n);
+            self.buffer_start = self.position;
+            if n == 0 {
+                return Ok(0);
+            }
+        } else if !in_buffer {
+            // Large reads go straight to the file.
+            let n = self.file.read_at(buf, self.position)?;
+            self.position += n as u64;
+            return Ok(n);
+        }
+        let offset = (self.position - self.buffer_start) as usize;
+        let n = buf.len().min(self.buffer.len() - offset);
+        buf[..n].copy_from_slice(&self.buffer[offset..offset + n]);
         self.position += n as u64;
         Ok(n)
     }

@@ -352,126 +352,176 @@ fn check_bag(source: &BagSource, ctx: &mut Ctx, progress: Progress<'_>) -> BagDi
             ),
         );
     }
-    // expected[path][alg] = hex
-    let mut expected: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
-    let mut listed_payload: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    let mut listed_tags: BTreeSet<String> = BTreeSet::new();
-    for (prefix, algs) in [("manifest-", &manifest_algs), ("tagmanifest-", &tag_algs)] {
-        for alg in algs.iter() {
-            let file = format!("{prefix}{alg}.txt");
-            let parsed = source
-                .read_small(&file, TAG_FILE_LIMIT)
-                .map_err(|e| e.to_string())
-                .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-                .and_then(|t| layout::parse_manifest(&file, &t).map_err(|e| e.to_string()));
-            match parsed {
-                Err(e) => ctx.fail("bag.manifests", Some(&file), e),
-                Ok(lines) => {
-                    for line in lines {
-                        if prefix == "manifest-" {
-                            if !line.path.starts_with("data/") {
-                                ctx.fail(
-                                    "bag.manifests",
-                                    Some(&file),
-                                    format!("{} is listed but outside data/", line.path),
-                                );
+    // What the file names say must be hashed is hashed while the manifests
+    // are parsed: every payload file with every payload algorithm, every
+    // other tag file with every tag algorithm. Anything a manifest lists
+    // beyond that is hashed afterwards.
+    let guess: Vec<(String, Vec<&str>)> = source
+        .entries()
+        .iter()
+        .filter_map(|e| {
+            if e.path.starts_with("data/") {
+                (!manifest_algs.is_empty()).then(|| (e.path.clone(), manifest_algs.clone()))
+            } else if e.path.starts_with(layout::SIGNATURES_DIR) {
+                None
+            } else if let Some(alg) = e
+                .path
+                .strip_prefix("tagmanifest-")
+                .and_then(|r| r.strip_suffix(".txt"))
+            {
+                ["sha256", "sha512"]
+                    .iter()
+                    .copied()
+                    .find(|a| *a == alg)
+                    .map(|a| (e.path.clone(), vec![a]))
+            } else {
+                (!tag_algs.is_empty()).then(|| (e.path.clone(), tag_algs.clone()))
+            }
+        })
+        .collect();
+    let parse = || {
+        // expected[path][alg] = hex
+        let mut expected: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
+        let mut listed_payload: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        let mut listed_tags: BTreeSet<String> = BTreeSet::new();
+        for (prefix, algs) in [("manifest-", &manifest_algs), ("tagmanifest-", &tag_algs)] {
+            for alg in algs.iter() {
+                let file = format!("{prefix}{alg}.txt");
+                let parsed = source
+                    .read_small(&file, TAG_FILE_LIMIT)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+                    .and_then(|t| layout::parse_manifest(&file, &t).map_err(|e| e.to_string()));
+                match parsed {
+                    Err(e) => ctx.fail("bag.manifests", Some(&file), e),
+                    Ok(lines) => {
+                        for line in lines {
+                            if prefix == "manifest-" {
+                                if !line.path.starts_with("data/") {
+                                    ctx.fail(
+                                        "bag.manifests",
+                                        Some(&file),
+                                        format!("{} is listed but outside data/", line.path),
+                                    );
+                                }
+                                listed_payload
+                                    .entry(alg)
+                                    .or_default()
+                                    .insert(line.path.clone());
+                            } else {
+                                listed_tags.insert(line.path.clone());
                             }
-                            listed_payload
-                                .entry(alg)
+                            if let Some(old) = expected
+                                .entry(line.path.clone())
                                 .or_default()
-                                .insert(line.path.clone());
-                        } else {
-                            listed_tags.insert(line.path.clone());
-                        }
-                        if let Some(old) = expected
-                            .entry(line.path.clone())
-                            .or_default()
-                            .insert(alg, line.hex)
-                            && prefix == "tagmanifest-"
-                        {
-                            let _ = old;
+                                .insert(alg, line.hex)
+                                && prefix == "tagmanifest-"
+                            {
+                                let _ = old;
+                            }
                         }
                     }
                 }
             }
         }
-    }
-    // Completeness.
-    let payload: BTreeSet<String> = source
-        .entries()
-        .iter()
-        .filter(|e| e.path.starts_with("data/"))
-        .map(|e| e.path.clone())
-        .collect();
-    let mut complete = true;
-    for (alg, listed) in &listed_payload {
-        for missing in payload.difference(listed) {
-            complete = false;
-            ctx.fail(
-                "bag.complete",
-                Some(missing),
-                format!("payload file not listed in manifest-{alg}.txt"),
-            );
-        }
-        for absent in listed.difference(&payload) {
-            complete = false;
-            ctx.fail(
-                "bag.complete",
-                Some(absent),
-                format!("listed in manifest-{alg}.txt but missing from the bag"),
-            );
-        }
-    }
-    for tag in &listed_tags {
-        if !source.contains(tag) {
-            complete = false;
-            ctx.fail(
-                "bag.complete",
-                Some(tag),
-                "listed in a tag manifest but missing from the bag",
-            );
-        }
-    }
-    if complete && !manifest_algs.is_empty() {
-        ctx.pass(
-            "bag.complete",
-            None,
-            format!(
-                "{} payload files, all listed in every manifest",
-                payload.len()
-            ),
-        );
-    }
-    // Unlisted tag files (not an error; signatures are expected to be outside).
-    if !tag_algs.is_empty() {
-        for e in source.entries() {
-            let is_manifest = e.path.starts_with("tagmanifest-");
-            if !e.path.starts_with("data/")
-                && !is_manifest
-                && !e.path.starts_with(layout::SIGNATURES_DIR)
-                && !listed_tags.contains(&e.path)
-            {
-                ctx.warn(
-                    "bag.unlisted-tag-file",
-                    Some(&e.path),
-                    "tag file not listed in any tag manifest",
+        // Completeness.
+        let payload: BTreeSet<String> = source
+            .entries()
+            .iter()
+            .filter(|e| e.path.starts_with("data/"))
+            .map(|e| e.path.clone())
+            .collect();
+        let mut complete = true;
+        for (alg, listed) in &listed_payload {
+            for missing in payload.difference(listed) {
+                complete = false;
+                ctx.fail(
+                    "bag.complete",
+                    Some(missing),
+                    format!("payload file not listed in manifest-{alg}.txt"),
+                );
+            }
+            for absent in listed.difference(&payload) {
+                complete = false;
+                ctx.fail(
+                    "bag.complete",
+                    Some(absent),
+                    format!("listed in manifest-{alg}.txt but missing from the bag"),
                 );
             }
         }
-    }
-    // Digests: every file, every algorithm it is listed with, one pass each, in parallel.
-    let mut wanted: Vec<(String, Vec<&str>)> = expected
-        .iter()
-        .filter(|(p, _)| source.contains(p))
-        .map(|(p, algs)| (p.clone(), algs.keys().copied().collect()))
-        .collect();
-    for alg in ["sha256", "sha512"] {
-        let file = format!("tagmanifest-{alg}.txt");
-        if source.contains(&file) {
-            wanted.push((file, vec![alg]));
+        for tag in &listed_tags {
+            if !source.contains(tag) {
+                complete = false;
+                ctx.fail(
+                    "bag.complete",
+                    Some(tag),
+                    "listed in a tag manifest but missing from the bag",
+                );
+            }
+        }
+        if complete && !manifest_algs.is_empty() {
+            ctx.pass(
+                "bag.complete",
+                None,
+                format!(
+                    "{} payload files, all listed in every manifest",
+                    payload.len()
+                ),
+            );
+        }
+        // Unlisted tag files (not an error; signatures are expected to be outside).
+        if !tag_algs.is_empty() {
+            for e in source.entries() {
+                let is_manifest = e.path.starts_with("tagmanifest-");
+                if !e.path.starts_with("data/")
+                    && !is_manifest
+                    && !e.path.starts_with(layout::SIGNATURES_DIR)
+                    && !listed_tags.contains(&e.path)
+                {
+                    ctx.warn(
+                        "bag.unlisted-tag-file",
+                        Some(&e.path),
+                        "tag file not listed in any tag manifest",
+                    );
+                }
+            }
+        }
+        (expected, listed_tags, payload)
+    };
+    let (mut computed, (expected, listed_tags, payload)) =
+        rayon::join(|| hash_all(source, &guess, progress), parse);
+    // Digests a manifest asks for that the names did not predict.
+    let mut residual: Vec<(String, Vec<&str>)> = Vec::new();
+    for (path, algs) in &expected {
+        if !source.contains(path) {
+            continue;
+        }
+        // `computed` comes sorted by path from hash_all.
+        let have = computed
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()
+            .and_then(|i| computed[i].1.as_ref().ok());
+        let missing: Vec<&str> = algs
+            .keys()
+            .copied()
+            .filter(|a| have.is_none_or(|h| !h.contains_key(a)))
+            .collect();
+        if !missing.is_empty() {
+            residual.push((path.clone(), missing));
         }
     }
-    let computed = hash_all(source, &wanted, progress);
+    if !residual.is_empty() {
+        for (path, result) in hash_all(source, &residual, progress) {
+            match computed.binary_search_by(|(p, _)| p.cmp(&path)) {
+                Ok(i) => match (&mut computed[i].1, result) {
+                    (Ok(found), Ok(more)) => found.extend(more),
+                    (slot, other) => *slot = other,
+                },
+                Err(i) => computed.insert(i, (path, result)),
+            }
+        }
+    }
     let mut bad_payload = 0;
     let mut bad_tags = 0;
     for (path, result) in &computed {
