@@ -141,12 +141,15 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
             ("bag-info.txt", info_text.as_bytes()),
             ("bagit.txt", layout::BAGIT_TXT.as_bytes()),
         ] {
-            start(zip, &prefix, path, time, true)?;
+            start(zip, &prefix, path, time, true, false)?;
             zip.write_all(bytes)?;
         }
         let mut digests = Vec::with_capacity(payload.len());
         for entry in &payload {
-            start(zip, &prefix, &entry.path, time, entry.deflate)?;
+            // ZIP64 only for entries that need it (4 GiB or more), so that
+            // ordinary bundles stay readable by the oldest unzip.
+            let large = sizes[&entry.path] >= u64::from(u32::MAX);
+            start(zip, &prefix, &entry.path, time, entry.deflate, large)?;
             let found = match &entry.content {
                 Content::Bytes(bytes) => {
                     zip.write_all(bytes)?;
@@ -164,7 +167,7 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
             digests.push((entry.path.clone(), found));
         }
         for (path, bytes) in tag_files(input, &info_text, &digests) {
-            start(zip, &prefix, &path, time, true)?;
+            start(zip, &prefix, &path, time, true, false)?;
             zip.write_all(&bytes)?;
         }
         Ok(())
@@ -181,9 +184,13 @@ fn start(
     path: &str,
     time: zip::DateTime,
     deflate: bool,
+    large: bool,
 ) -> io::Result<()> {
-    zip.start_file(format!("{prefix}{path}"), options(time, deflate))
-        .map_err(|e| io::Error::other(e.to_string()))
+    zip.start_file(
+        format!("{prefix}{path}"),
+        options(time, deflate).large_file(large),
+    )
+    .map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// The payload: statement, source text, attachments, sorted by path.
