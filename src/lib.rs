@@ -62,6 +62,7 @@
 //!             role: "signatory".into(),
 //!             time: time::macros::datetime!(2026-02-27 10:00 UTC),
 //!         },
+//!         progress: None,
 //!     },
 //!     &bundle,
 //! )?;

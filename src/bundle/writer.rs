@@ -64,7 +64,6 @@ pub struct Signer<'a> {
 }
 
 /// What goes into a new bundle.
-#[derive(Debug)]
 pub struct SealInput<'a> {
     /// The statement id: the bag name.
     pub id: String,
@@ -86,6 +85,8 @@ pub struct SealInput<'a> {
     pub organization: String,
     /// The sealer.
     pub signer: Signer<'a>,
+    /// Called with (payload bytes written, payload bytes in all), for a progress bar.
+    pub progress: Option<crate::bundle::verify::Progress<'a>>,
 }
 
 enum Content {
@@ -145,6 +146,7 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
             zip.write_all(bytes)?;
         }
         let mut digests = Vec::with_capacity(payload.len());
+        let mut written = 0u64;
         for entry in &payload {
             // ZIP64 only for entries that need it (4 GiB or more), so that
             // ordinary bundles stay readable by the oldest unzip.
@@ -155,7 +157,15 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
                     zip.write_all(bytes)?;
                     Digests::of_bytes(bytes)
                 }
-                Content::File(path) => copy_hashing(File::open(path)?, zip, sizes[&entry.path])?,
+                Content::File(path) => {
+                    let before = written;
+                    let report = |n: u64| {
+                        if let Some(progress) = input.progress {
+                            progress(before + n, bytes);
+                        }
+                    };
+                    copy_hashing(File::open(path)?, zip, sizes[&entry.path], &report)?
+                }
             };
             if found.length != sizes[&entry.path] {
                 failure = Some(WriteError::Io {
@@ -164,6 +174,7 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
                 });
                 return Err(io::Error::other("input changed"));
             }
+            written += found.length;
             digests.push((entry.path.clone(), found));
         }
         for (path, bytes) in tag_files(input, &info_text, &digests) {
@@ -287,13 +298,19 @@ fn tag_files(
 
 /// Copies `reader` into `out` while hashing it. Large inputs are hashed by
 /// two threads (one per algorithm) while this one reads and writes.
-fn copy_hashing(mut reader: impl Read, out: &mut dyn Write, size: u64) -> io::Result<Digests> {
+fn copy_hashing(
+    mut reader: impl Read,
+    out: &mut dyn Write,
+    size: u64,
+    progress: &dyn Fn(u64),
+) -> io::Result<Digests> {
     use sha2::Digest as _;
     use std::sync::Arc;
     use std::sync::mpsc::sync_channel;
     const CHUNK: usize = 1 << 20;
     if size < 8 << 20 {
         let mut hasher = crate::digest::DualHasher::new();
+        let mut copied = 0u64;
         let mut buffer = vec![0u8; 256 * 1024];
         loop {
             let n = match reader.read(&mut buffer) {
@@ -304,6 +321,8 @@ fn copy_hashing(mut reader: impl Read, out: &mut dyn Write, size: u64) -> io::Re
             };
             hasher.update(&buffer[..n]);
             out.write_all(&buffer[..n])?;
+            copied += n as u64;
+            progress(copied);
         }
     }
     std::thread::scope(|scope| {
@@ -341,6 +360,7 @@ fn copy_hashing(mut reader: impl Read, out: &mut dyn Write, size: u64) -> io::Re
             buffer.truncate(filled);
             out.write_all(&buffer)?;
             length += filled as u64;
+            progress(length);
             let chunk = Arc::new(buffer);
             // A hasher thread only stops early if it panicked; join reports that.
             let _ = tx256.send(Arc::clone(&chunk));

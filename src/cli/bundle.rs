@@ -261,6 +261,28 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
     });
     let mut validation_bytes = serde_json::to_vec_pretty(&validation).unwrap_or_default();
     validation_bytes.push(b'\n');
+    // A progress bar for long work, on a terminal only.
+    let bar = (std::io::stderr().is_terminal() && !super::quiet()).then(|| {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: u64, total: u64| {
+        if let Some(bar) = &bar
+            && total >= 64 << 20
+        {
+            if bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    };
     let input = writer::SealInput {
         id: id.clone(),
         statement: bytes,
@@ -278,11 +300,16 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
             role: args.role,
             time,
         },
+        progress: Some(&progress),
     };
     let out = args
         .output
         .unwrap_or_else(|| PathBuf::from(format!("{id}.zip")));
-    let digest = writer::seal(&input, &out).map_err(write_error)?;
+    let digest = writer::seal(&input, &out).map_err(write_error);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let digest = digest?;
     note!(
         "sealed {} as {party} ({signer}) at {}",
         out.display(),
