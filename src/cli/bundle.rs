@@ -1,6 +1,6 @@
 //! `docseal seal`, `cosign`, `verify`, `inspect`, `extract`.
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use docseal::bundle::source::{BagSource, Limits, SourceError};
@@ -262,27 +262,8 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
     let mut validation_bytes = serde_json::to_vec_pretty(&validation).unwrap_or_default();
     validation_bytes.push(b'\n');
     // A progress bar for long work, on a terminal only.
-    let bar = (std::io::stderr().is_terminal() && !super::quiet()).then(|| {
-        let bar = indicatif::ProgressBar::hidden();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let progress = |done: u64, total: u64| {
-        if let Some(bar) = &bar
-            && total >= 64 << 20
-        {
-            if bar.is_hidden() {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-    };
+    let bar = super::ByteProgress::new();
+    let progress = |done: u64, total: u64| bar.update(done, total);
     let input = writer::SealInput {
         id: id.clone(),
         statement: bytes,
@@ -306,9 +287,7 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
         .output
         .unwrap_or_else(|| PathBuf::from(format!("{id}.zip")));
     let digest = writer::seal(&input, &out).map_err(write_error);
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    bar.finish();
     let digest = digest?;
     note!(
         "sealed {} as {party} ({signer}) at {}",
@@ -422,31 +401,10 @@ pub fn verify(args: VerifyArgs) -> Result<Status, CliError> {
     let mut status = Status::Ok;
     for path in &args.paths {
         // A progress bar for long work, on a terminal only.
-        let bar = (std::io::stderr().is_terminal() && !super::quiet()).then(|| {
-            let bar = indicatif::ProgressBar::hidden();
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        let progress = |done: u64, total: u64| {
-            if let Some(bar) = &bar
-                && total >= 64 << 20
-            {
-                if bar.is_hidden() {
-                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                }
-                bar.set_length(total);
-                bar.set_position(done);
-            }
-        };
+        let bar = super::ByteProgress::new();
+        let progress = |done: u64, total: u64| bar.update(done, total);
         let result = verify::verify_path_with_progress(path, ring.policy(), &policy, &progress);
-        if let Some(bar) = &bar {
-            bar.finish_and_clear();
-        }
+        bar.finish();
         match result {
             Ok(report) => {
                 if !report.ok() {

@@ -179,3 +179,41 @@ fn write_json(value: &serde_json::Value) -> Result<(), CliError> {
     text.push('\n');
     write_stdout(text.as_bytes())
 }
+
+/// A byte progress bar, drawn on stderr only when it is a terminal, not with
+/// `--quiet`, and only once the work turns out to be large (64 MiB or more).
+pub struct ByteProgress(Option<indicatif::ProgressBar>);
+
+impl ByteProgress {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        Self((io::stderr().is_terminal() && !quiet()).then(|| {
+            let bar = indicatif::ProgressBar::hidden();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        }))
+    }
+
+    fn update(&self, done: u64, total: u64) {
+        if let Some(bar) = &self.0
+            && total >= 64 << 20
+        {
+            if bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
