@@ -10,30 +10,7 @@ use std::process::Command;
 
 use common::{docseal, run};
 
-const EPOCH: &str = "1772186400"; // 2026-02-27T10:00:00Z
-
-fn seal_and_cosign(dir: &Path) -> PathBuf {
-    let out = dir.join("kz-rs.zip");
-    let (code, _, err) = run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--text",
-            "statements/kz-rs-2026-02-27.txt",
-            "--key",
-            "keys/demo/kz-demo.key.pem",
-            "-o",
-        ])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", EPOCH));
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(docseal()
-        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem"])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", EPOCH));
-    assert_eq!(code, 0, "{err}");
-    out
-}
+use common::EPOCH;
 
 fn verify(path: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let (code, out, err) = run(docseal()
@@ -57,7 +34,7 @@ fn failed_codes(report: &serde_json::Value) -> Vec<String> {
 #[test]
 fn sealed_and_cosigned_reference_verifies_and_says_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = seal_and_cosign(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     let (code, report) = verify(&bundle, &["--all-parties"]);
     assert_eq!(code, 0, "{report:#}");
     let r = &report["reports"][0];
@@ -98,8 +75,8 @@ fn sealed_and_cosigned_reference_verifies_and_says_demo() {
 fn same_inputs_same_time_same_keys_give_identical_bytes() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let one = std::fs::read(seal_and_cosign(a.path())).unwrap();
-    let two = std::fs::read(seal_and_cosign(b.path())).unwrap();
+    let one = std::fs::read(common::sealed_reference(a.path())).unwrap();
+    let two = std::fs::read(common::sealed_reference(b.path())).unwrap();
     assert_eq!(
         docseal::digest::Sha256Digest::of_bytes(&one),
         docseal::digest::Sha256Digest::of_bytes(&two)
@@ -183,7 +160,7 @@ fn bagit_py() -> PathBuf {
 #[test]
 fn unzip_bagit_py_and_openssl_accept_the_bundle() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = seal_and_cosign(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     let x = dir.path().join("x");
     std::fs::create_dir(&x).unwrap();
     let status = Command::new("unzip")
@@ -266,7 +243,7 @@ fn write_entries(path: &Path, entries: &std::collections::BTreeMap<String, Vec<u
 #[test]
 fn every_mutation_of_every_entry_fails_verification() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = seal_and_cosign(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     let original = entries(&bundle);
     // Rewritten unchanged, it still verifies: the checks below are about content.
     let same = dir.path().join("same.zip");
@@ -320,7 +297,7 @@ fn every_mutation_of_every_entry_fails_verification() {
 #[test]
 fn a_signature_from_another_bundle_does_not_fit() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = seal_and_cosign(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     // Another statement: same text, different id.
     let mut value: serde_json::Value =
         serde_json::from_slice(&std::fs::read("statements/kz-rs-2026-02-27.json").unwrap())
@@ -389,7 +366,7 @@ fn plain_bagit_097_folder_with_md5_is_checked_and_warned() {
 #[test]
 fn inspect_and_extract() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = seal_and_cosign(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     let (code, out, _) = run(docseal().args(["inspect", "--format", "json"]).arg(&bundle));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -6,32 +6,7 @@ mod common;
 
 use std::io::Read;
 
-use common::{assert_snapshot, docseal, run};
-
-const EPOCH: &str = "1772186400"; // 2026-02-27T10:00:00Z
-
-fn sealed(dir: &std::path::Path) -> std::path::PathBuf {
-    let out = dir.join("b.zip");
-    let (code, _, err) = run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--text",
-            "statements/kz-rs-2026-02-27.txt",
-            "--key",
-            "keys/demo/kz-demo.key.pem",
-            "-o",
-        ])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", EPOCH));
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(docseal()
-        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem"])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", EPOCH));
-    assert_eq!(code, 0, "{err}");
-    out
-}
+use common::assert_snapshot;
 
 fn entry(path: &std::path::Path, name: &str) -> String {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
@@ -47,7 +22,7 @@ fn entry(path: &std::path::Path, name: &str) -> String {
 #[test]
 fn tag_files_and_signed_statements_are_pinned() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = sealed(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     for (name, pin) in [
         ("bagit.txt", "bagit.txt"),
         ("bag-info.txt", "bag-info.txt"),
@@ -78,7 +53,7 @@ fn whole_bundle_bytes_are_pinned() {
     // Zip framing, entry order, timestamps, modes, Deflate output: all of it.
     // (A docseal version bump changes bag-info.txt, and so this digest.)
     let dir = tempfile::tempdir().unwrap();
-    let bundle = sealed(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     let digest = docseal::digest::Sha256Digest::of_bytes(&std::fs::read(&bundle).unwrap());
     assert_snapshot(
         "pins/bundle.sha256",

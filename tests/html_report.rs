@@ -5,7 +5,7 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::{docseal, run};
@@ -29,31 +29,10 @@ fn chromium(args: &[&str], page: &Path, profile: &Path) -> std::process::Output 
         .expect("chromium is installed (.ci/run installs Debian's chromium)")
 }
 
-fn sealed(dir: &Path) -> PathBuf {
-    let out = dir.join("kz-rs.zip");
-    let (code, _, err) = run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--text",
-            "statements/kz-rs-2026-02-27.txt",
-            "--key",
-            "keys/demo/kz-demo.key.pem",
-            "-o",
-        ])
-        .arg(&out));
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(docseal()
-        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem"])
-        .arg(&out));
-    assert_eq!(code, 0, "{err}");
-    out
-}
-
 #[test]
 fn the_report_renders_in_a_browser_with_verdict_signers_and_all_paragraphs() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = sealed(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     let page = dir.path().join("report.html");
     let (code, _, err) = run(docseal()
         .args(["verify", "--all-parties", "--format", "html", "-o"])
@@ -119,7 +98,7 @@ fn the_report_renders_in_a_browser_with_verdict_signers_and_all_paragraphs() {
 #[test]
 fn a_tampered_bundle_reads_not_authentic() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = sealed(dir.path());
+    let bundle = common::sealed_reference(dir.path());
     // Change one word of the statement inside the bundle.
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).unwrap()).unwrap();
     let tampered = dir.path().join("tampered.zip");

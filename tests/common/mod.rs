@@ -59,3 +59,36 @@ pub fn assert_snapshot(name: &str, actual: &str) {
     });
     assert_eq!(actual, expected, "output differs from {}", path.display());
 }
+
+/// `SOURCE_DATE_EPOCH` of the test bundles: 2026-02-27T10:00:00Z.
+pub const EPOCH: &str = "1772186400";
+
+/// Seals `statement` with the KZ demo key (with `text` as its source when
+/// given) and co-signs it with the RS demo key, at [`EPOCH`], into `out`.
+pub fn seal_and_cosign(statement: &Path, text: Option<&Path>, out: &Path) -> PathBuf {
+    let mut seal = docseal();
+    seal.arg("seal").arg(statement);
+    if let Some(text) = text {
+        seal.arg("--text").arg(text);
+    }
+    let (code, _, err) = run(seal
+        .args(["--key", "keys/demo/kz-demo.key.pem", "-o"])
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", EPOCH));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(docseal()
+        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem"])
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", EPOCH));
+    assert_eq!(code, 0, "{err}");
+    out.to_path_buf()
+}
+
+/// The reference statement, sealed with its text and co-signed, in `dir`.
+pub fn sealed_reference(dir: &Path) -> PathBuf {
+    seal_and_cosign(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        Some(Path::new("statements/kz-rs-2026-02-27.txt")),
+        &dir.join("kz-rs.zip"),
+    )
+}
