@@ -23,25 +23,11 @@ pub struct SealArgs {
     /// A file to include under data/attachments/ (repeatable).
     #[arg(long, value_name = "FILE")]
     attach: Vec<PathBuf>,
-    /// The sealer's private key.
-    #[arg(long, value_name = "KEY.pem")]
-    key: PathBuf,
-    /// Role of the signer.
-    #[arg(long, default_value = "signatory", value_parser = ["signatory", "witness"])]
-    role: String,
-    /// Party signed for (default: the keyring's entry for the key).
-    #[arg(long)]
-    party: Option<String>,
-    /// Who signs (default: the keyring's entry for the key).
-    #[arg(long)]
-    signer: Option<String>,
+    #[command(flatten)]
+    who: SignerArgs,
     /// Output bundle (default: <statement id>.zip). Never overwritten.
     #[arg(short, long, value_name = "OUT.zip")]
     output: Option<PathBuf>,
-    #[command(flatten)]
-    passphrase: PassphraseArgs,
-    #[command(flatten)]
-    keyring: KeyringArg,
     #[command(flatten)]
     lint_levels: super::validate::LintArgs,
 }
@@ -50,7 +36,17 @@ pub struct SealArgs {
 pub struct CosignArgs {
     /// The bundle to co-sign.
     bundle: PathBuf,
-    /// The co-signer's private key.
+    #[command(flatten)]
+    who: SignerArgs,
+    /// Output (default: replace BUNDLE atomically; every earlier byte is kept).
+    #[arg(short, long, value_name = "OUT.zip")]
+    output: Option<PathBuf>,
+}
+
+/// Who signs: the key, and the party, signer and role it signs as.
+#[derive(Debug, clap::Args)]
+pub struct SignerArgs {
+    /// The signer's private key.
     #[arg(long, value_name = "KEY.pem")]
     key: PathBuf,
     /// Role of the signer.
@@ -62,9 +58,6 @@ pub struct CosignArgs {
     /// Who signs (default: the keyring's entry for the key).
     #[arg(long)]
     signer: Option<String>,
-    /// Output (default: replace BUNDLE atomically; every earlier byte is kept).
-    #[arg(short, long, value_name = "OUT.zip")]
-    output: Option<PathBuf>,
     #[command(flatten)]
     passphrase: PassphraseArgs,
     #[command(flatten)]
@@ -227,9 +220,9 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
     let id = value["id"].as_str().unwrap_or_default().to_string();
     let schema = docseal::schema::joint_statement(Default::default())
         .map_err(|e| CliError::new(e.to_string()))?;
-    let ring = args.keyring.open()?;
-    let key = load_signing_key(&args.key, &args.passphrase)?;
-    let (party, signer) = identity(&key, args.party, args.signer, &ring)?;
+    let ring = args.who.keyring.open()?;
+    let key = load_signing_key(&args.who.key, &args.who.passphrase)?;
+    let (party, signer) = identity(&key, args.who.party, args.who.signer, &ring)?;
     let time = now()?;
     let parties: Vec<String> = value["parties"]
         .as_array()
@@ -278,7 +271,7 @@ pub fn seal(args: SealArgs) -> Result<Status, CliError> {
             key: &key,
             party: party.clone(),
             signer: signer.clone(),
-            role: args.role,
+            role: args.who.role,
             time,
         },
         progress: Some(&progress),
@@ -312,7 +305,7 @@ fn write_error(e: writer::WriteError) -> CliError {
 }
 
 pub fn cosign(args: CosignArgs) -> Result<Status, CliError> {
-    let ring = args.keyring.open()?;
+    let ring = args.who.keyring.open()?;
     // The bundle must be intact and its signatures valid before anyone adds to it.
     let report = verify::verify_path(&args.bundle, ring.policy(), &Policy::default())
         .map_err(source_error)?;
@@ -344,14 +337,14 @@ pub fn cosign(args: CosignArgs) -> Result<Status, CliError> {
             status: Status::Failed,
         });
     }
-    let key = load_signing_key(&args.key, &args.passphrase)?;
-    let (party, signer) = identity(&key, args.party, args.signer, &ring)?;
+    let key = load_signing_key(&args.who.key, &args.who.passphrase)?;
+    let (party, signer) = identity(&key, args.who.party, args.who.signer, &ring)?;
     let time = now()?;
     let s = writer::Signer {
         key: &key,
         party: party.clone(),
         signer: signer.clone(),
-        role: args.role,
+        role: args.who.role,
         time,
     };
     let (out, replace) = match args.output {
