@@ -575,7 +575,13 @@ fn write_zip_atomic(
     crate::fsutil::write_atomic_with(out, true, |file| {
         let handle = file.try_clone()?;
         let mut zip = ZipWriter::new(handle);
-        fill(&mut zip)?;
+        if let Err(e) = fill(&mut zip) {
+            // Dropping an unfinished ZipWriter makes it try to finish the
+            // archive and print to stderr; the temporary file is discarded
+            // anyway, so skip its Drop (this leaks one file handle).
+            std::mem::forget(zip);
+            return Err(e);
+        }
         let mut inner = zip.finish().map_err(|e| io::Error::other(e.to_string()))?;
         inner.flush()?;
         Ok(())

@@ -300,6 +300,13 @@ fn write_error(e: writer::WriteError) -> CliError {
             hint: Some("each key signs a bundle once".into()),
             status: Status::Failed,
         },
+        writer::WriteError::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::StorageFull =>
+        {
+            CliError::new(e.to_string()).hint(
+                "free some space, or write the bundle elsewhere with -o; nothing was left behind",
+            )
+        }
         _ => CliError::new(e.to_string()),
     }
 }
