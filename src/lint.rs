@@ -179,12 +179,9 @@ pub fn lint(document: &Document, source: Option<&[u8]>, config: &LintConfig) -> 
         findings: Vec::new(),
     };
     let value = &document.value;
-    let mut strings = Vec::new();
-    collect_strings(value, &mut String::new(), &mut strings);
-    for (pointer, text) in &strings {
-        let span_start = block_span_start(value, pointer);
-        text_lints(&mut linter, pointer, text, span_start);
-    }
+    walk_strings(value, &mut String::new(), &mut |pointer, text| {
+        text_lints(&mut linter, pointer, text, value);
+    });
     numbering(&mut linter, value);
     dates(&mut linter, value);
     parties(&mut linter, value);
@@ -197,14 +194,16 @@ pub fn lint(document: &Document, source: Option<&[u8]>, config: &LintConfig) -> 
     findings
 }
 
-fn collect_strings<'v>(value: &'v Value, pointer: &mut String, out: &mut Vec<(String, &'v str)>) {
+/// Calls `f` with the JSON Pointer and text of every string, reusing one
+/// pointer buffer (no allocation per string).
+fn walk_strings(value: &Value, pointer: &mut String, f: &mut dyn FnMut(&str, &str)) {
     match value {
-        Value::String(s) => out.push((pointer.clone(), s)),
+        Value::String(s) => f(pointer, s),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
-                collect_strings(item, pointer, out);
+                let _ = std::fmt::Write::write_fmt(pointer, format_args!("/{i}"));
+                walk_strings(item, pointer, f);
                 pointer.truncate(len);
             }
         }
@@ -212,8 +211,12 @@ fn collect_strings<'v>(value: &'v Value, pointer: &mut String, out: &mut Vec<(St
             for (key, item) in map {
                 let len = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                collect_strings(item, pointer, out);
+                if key.contains(['~', '/']) {
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                } else {
+                    pointer.push_str(key);
+                }
+                walk_strings(item, pointer, f);
                 pointer.truncate(len);
             }
         }
@@ -261,53 +264,110 @@ pub struct Suspicious {
 }
 
 /// Homoglyphs in mixed-script words and invisible characters of a text.
+///
+/// Called on every string of every document validated: it walks the text
+/// once, allocates nothing unless it finds something, and looks up scripts
+/// only for words that are not pure ASCII.
 pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
-    let chars: Vec<char> = text.chars().collect();
-    let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_word_char(chars[i]) {
-            i += 1;
-            continue;
+    let char_index = |byte: usize| text[..byte].chars().count();
+    if text.is_ascii() {
+        // Only control characters can hide in ASCII.
+        if !text.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return out;
         }
-        let start = i;
-        while i < chars.len() && is_word_char(chars[i]) {
-            i += 1;
+        for (i, c) in text.char_indices() {
+            if let Some(name) = invisible(c) {
+                out.push(Suspicious {
+                    char_index: i,
+                    byte_offset: i,
+                    character: c,
+                    lint: "invisible-character",
+                    word: None,
+                    looks_like: None,
+                    name: Some(name),
+                });
+            }
         }
-        // An all-ASCII word is Latin (or digits): single-script.
-        if chars[start..i].iter().all(char::is_ascii) {
-            continue;
-        }
-        let word: String = chars[start..i].iter().collect();
-        if !word.as_str().is_single_script() {
-            let (odd, majority) = odd_one_out(&chars[start..i], &chars);
-            let c = chars[start + odd];
-            let skeleton: String =
-                unicode_security::confusable_detection::skeleton(&c.to_string()).collect();
-            out.push(Suspicious {
-                char_index: start + odd,
-                byte_offset: offsets[start + odd],
-                character: c,
-                lint: "mixed-script",
-                word: Some((word, majority)),
-                looks_like: (skeleton != c.to_string()).then_some(skeleton),
-                name: None,
-            });
-        }
+        return out;
     }
-    for (index, c) in chars.iter().enumerate() {
-        if let Some(name) = invisible(*c) {
+    let mut word: Option<(usize, bool)> = None; // (start byte, all ASCII so far)
+    let check_word = |start: usize, end: usize, out: &mut Vec<Suspicious>| {
+        let w = &text[start..end];
+        if w.is_single_script() {
+            return;
+        }
+        let chars: Vec<char> = w.chars().collect();
+        let all: Vec<char> = text.chars().collect();
+        let (odd, majority) = odd_one_out(&chars, &all);
+        let c = chars[odd];
+        let byte = start + chars[..odd].iter().map(|c| c.len_utf8()).sum::<usize>();
+        let skeleton: String =
+            unicode_security::confusable_detection::skeleton(&c.to_string()).collect();
+        out.push(Suspicious {
+            char_index: char_index(byte),
+            byte_offset: byte,
+            character: c,
+            lint: "mixed-script",
+            word: Some((w.to_string(), majority)),
+            looks_like: (skeleton != c.to_string()).then_some(skeleton),
+            name: None,
+        });
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() {
+            // The common case, without script or category lookups.
+            if c.is_ascii_alphanumeric() {
+                match &mut word {
+                    Some(_) => {}
+                    None => word = Some((i, true)),
+                }
+                continue;
+            }
+            if let Some((start, ascii)) = word.take()
+                && !ascii
+            {
+                check_word(start, i, &mut out);
+            }
+            if c.is_ascii_control()
+                && let Some(name) = invisible(c)
+            {
+                out.push(Suspicious {
+                    char_index: char_index(i),
+                    byte_offset: i,
+                    character: c,
+                    lint: "invisible-character",
+                    word: None,
+                    looks_like: None,
+                    name: Some(name),
+                });
+            }
+            continue;
+        }
+        if is_word_char(c) {
+            match &mut word {
+                Some((_, ascii)) => *ascii &= c.is_ascii(),
+                None => word = Some((i, c.is_ascii())),
+            }
+        } else if let Some((start, ascii)) = word.take()
+            && !ascii
+        {
+            check_word(start, i, &mut out);
+        }
+        if let Some(name) = invisible(c) {
             out.push(Suspicious {
-                char_index: index,
-                byte_offset: offsets[index],
-                character: *c,
+                char_index: char_index(i),
+                byte_offset: i,
+                character: c,
                 lint: "invisible-character",
                 word: None,
                 looks_like: None,
                 name: Some(name),
             });
         }
+    }
+    if let Some((start, false)) = word {
+        check_word(start, text.len(), &mut out);
     }
     out.sort_by_key(|s| s.char_index);
     out
@@ -333,8 +393,14 @@ impl Suspicious {
     }
 }
 
-fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, span_start: Option<u64>) {
-    for s in suspicious_characters(text) {
+fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, statement: &Value) {
+    let suspicious = suspicious_characters(text);
+    let span_start = if suspicious.is_empty() {
+        None
+    } else {
+        block_span_start(statement, pointer)
+    };
+    for s in suspicious {
         let at = in_source(span_start, text, s.char_index);
         let advice = if s.lint == "mixed-script" {
             "if the signed original has it, keep it and record it — otherwise fix the text"
@@ -349,7 +415,8 @@ fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, span_start: Op
         );
     }
     // not-nfc
-    if !unicode_normalization::is_nfc(text) {
+    // ASCII is always NFC; the check itself is costly on long texts.
+    if !text.is_ascii() && !unicode_normalization::is_nfc(text) {
         let nfc: String = text.nfc().collect();
         let first = text
             .chars()
