@@ -278,15 +278,8 @@ pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
         }
         for (i, c) in text.char_indices() {
             if let Some(name) = invisible(c) {
-                out.push(Suspicious {
-                    char_index: i,
-                    byte_offset: i,
-                    character: c,
-                    lint: "invisible-character",
-                    word: None,
-                    looks_like: None,
-                    name: Some(name),
-                });
+                // In ASCII, byte and character indices coincide.
+                out.push(Suspicious::invisible(c, name, i, i));
             }
         }
         return out;
@@ -332,15 +325,7 @@ pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
             if c.is_ascii_control()
                 && let Some(name) = invisible(c)
             {
-                out.push(Suspicious {
-                    char_index: char_index(i),
-                    byte_offset: i,
-                    character: c,
-                    lint: "invisible-character",
-                    word: None,
-                    looks_like: None,
-                    name: Some(name),
-                });
+                out.push(Suspicious::invisible(c, name, i, char_index(i)));
             }
             continue;
         }
@@ -355,15 +340,7 @@ pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
             check_word(start, i, &mut out);
         }
         if let Some(name) = invisible(c) {
-            out.push(Suspicious {
-                char_index: char_index(i),
-                byte_offset: i,
-                character: c,
-                lint: "invisible-character",
-                word: None,
-                looks_like: None,
-                name: Some(name),
-            });
+            out.push(Suspicious::invisible(c, name, i, char_index(i)));
         }
     }
     if let Some((start, false)) = word {
@@ -374,6 +351,23 @@ pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
 }
 
 impl Suspicious {
+    fn invisible(
+        character: char,
+        name: &'static str,
+        byte_offset: usize,
+        char_index: usize,
+    ) -> Self {
+        Self {
+            char_index,
+            byte_offset,
+            character,
+            lint: "invisible-character",
+            word: None,
+            looks_like: None,
+            name: Some(name),
+        }
+    }
+
     /// What is wrong, in words (without a position).
     pub fn describe(&self) -> String {
         let c = self.character;

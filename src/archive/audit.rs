@@ -19,19 +19,9 @@ use crate::bundle::verify::{self, CheckStatus, Policy};
 use crate::digest::Sha256Digest;
 use crate::keyring::TrustPolicy;
 
-/// One finding of the audit.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct AuditFinding {
-    /// Stable code.
-    pub code: &'static str,
-    /// `fail` or `warn`.
-    pub status: CheckStatus,
-    /// What it concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// Explanation.
-    pub message: String,
-}
+/// One finding of the audit: the same shape as a verification check
+/// (`fail` or `warn`, with the codes listed above).
+pub type AuditFinding = crate::bundle::verify::Check;
 
 /// The audit's result.
 #[derive(Debug, Clone, Serialize)]

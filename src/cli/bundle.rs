@@ -506,8 +506,10 @@ fn human_report(r: &VerifyReport) -> String {
     text
 }
 
-pub fn inspect(args: InspectArgs) -> Result<Status, CliError> {
-    let source = BagSource::open(&args.bundle, Limits::default()).map_err(|e| CliError {
+/// Opens a bundle through the hardened reader: unreadable is exit 2, an
+/// unsafe or broken archive exit 1.
+fn open_bundle(path: &Path) -> Result<BagSource, CliError> {
+    BagSource::open(path, Limits::default()).map_err(|e| CliError {
         message: e.to_string(),
         hint: None,
         status: if matches!(e, SourceError::Io { .. }) {
@@ -515,7 +517,11 @@ pub fn inspect(args: InspectArgs) -> Result<Status, CliError> {
         } else {
             Status::Failed
         },
-    })?;
+    })
+}
+
+pub fn inspect(args: InspectArgs) -> Result<Status, CliError> {
+    let source = open_bundle(&args.bundle)?;
     let statement: serde_json::Value = source
         .read_small(layout::STATEMENT_PATH, docseal::document::DEFAULT_MAX_SIZE)
         .ok()
@@ -602,15 +608,7 @@ pub fn inspect(args: InspectArgs) -> Result<Status, CliError> {
 
 pub fn extract(args: ExtractArgs) -> Result<Status, CliError> {
     // Opening checks every name: nothing can land outside DIR.
-    let source = BagSource::open(&args.bundle, Limits::default()).map_err(|e| CliError {
-        message: e.to_string(),
-        hint: None,
-        status: if matches!(e, SourceError::Io { .. }) {
-            Status::Error
-        } else {
-            Status::Failed
-        },
-    })?;
+    let source = open_bundle(&args.bundle)?;
     if !matches!(source, BagSource::Zip { .. }) {
         return Err(CliError::new("extract reads zip bundles; this is a folder"));
     }
