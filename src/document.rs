@@ -121,7 +121,9 @@ pub fn read_limited(path: &Path, max_size: u64) -> Result<Vec<u8>, DocumentError
             limit: max_size,
         });
     }
-    read_to_limit(file, max_size).map_err(|e| match e {
+    // Sized from the metadata: one allocation and one read for a regular file.
+    let capacity = usize::try_from(declared).map_or(0, |n| n.saturating_add(1));
+    read_to_limit(file, max_size, capacity).map_err(|e| match e {
         LimitError::Io(source) => io(source),
         LimitError::TooLarge(size) => DocumentError::TooLarge {
             path: path.to_path_buf(),
@@ -137,7 +139,7 @@ pub fn read_reader_limited(
     name: &Path,
     max_size: u64,
 ) -> Result<Vec<u8>, DocumentError> {
-    read_to_limit(reader, max_size).map_err(|e| match e {
+    read_to_limit(reader, max_size, 0).map_err(|e| match e {
         LimitError::Io(source) => DocumentError::Io {
             path: name.to_path_buf(),
             source,
@@ -155,8 +157,8 @@ enum LimitError {
     TooLarge(u64),
 }
 
-fn read_to_limit(reader: impl Read, max_size: u64) -> Result<Vec<u8>, LimitError> {
-    let mut bytes = Vec::new();
+fn read_to_limit(reader: impl Read, max_size: u64, capacity: usize) -> Result<Vec<u8>, LimitError> {
+    let mut bytes = Vec::with_capacity(capacity);
     // One byte more than the limit tells "exactly at the limit" from "over it"
     // (files whose size the metadata does not tell, such as pipes).
     reader
@@ -323,6 +325,21 @@ pub fn line_text(bytes: &[u8], line: usize) -> Option<&str> {
     let rest = &bytes[start..];
     let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
     let text = std::str::from_utf8(&rest[..end]).ok()?;
+    Some(text.strip_suffix('\r').unwrap_or(text))
+}
+
+/// The text of the line holding byte `offset`, without `\n` or `\r\n`.
+pub fn line_around(bytes: &[u8], offset: usize) -> Option<&str> {
+    let offset = offset.min(bytes.len());
+    let start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| offset + i);
+    let text = std::str::from_utf8(&bytes[start..end]).ok()?;
     Some(text.strip_suffix('\r').unwrap_or(text))
 }
 

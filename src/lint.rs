@@ -4,7 +4,7 @@
 //! and reports findings at the `line:column` of the JSON value and, for body
 //! text, at the byte offset in the source text.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -179,8 +179,8 @@ pub fn lint(document: &Document, source: Option<&[u8]>, config: &LintConfig) -> 
         findings: Vec::new(),
     };
     let value = &document.value;
-    walk_strings(value, &mut String::new(), &mut |pointer, text| {
-        text_lints(&mut linter, pointer, text, value);
+    walk_strings(value, &mut Vec::new(), &mut |path, text| {
+        text_lints(&mut linter, path, text, value);
     });
     numbering(&mut linter, value);
     dates(&mut linter, value);
@@ -194,30 +194,51 @@ pub fn lint(document: &Document, source: Option<&[u8]>, config: &LintConfig) -> 
     findings
 }
 
-/// Calls `f` with the JSON Pointer and text of every string, reusing one
-/// pointer buffer (no allocation per string).
-fn walk_strings(value: &Value, pointer: &mut String, f: &mut dyn FnMut(&str, &str)) {
+/// One step of the path to a value: an object key or an array index.
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON Pointer (RFC 6901) of a path.
+fn pointer_of(path: &[Step<'_>]) -> String {
+    let mut pointer = String::new();
+    for step in path {
+        pointer.push('/');
+        match step {
+            Step::Key(key) if key.contains(['~', '/']) => {
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Step::Key(key) => pointer.push_str(key),
+            Step::Index(i) => pointer.push_str(&i.to_string()),
+        }
+    }
+    pointer
+}
+
+/// Calls `f` with the path and text of every string. The path is a stack of
+/// borrowed steps: nothing is allocated or formatted per string, since
+/// almost every string has nothing to report.
+fn walk_strings<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    f: &mut dyn FnMut(&[Step<'a>], &str),
+) {
     match value {
-        Value::String(s) => f(pointer, s),
+        Value::String(s) => f(path, s),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                let len = pointer.len();
-                let _ = std::fmt::Write::write_fmt(pointer, format_args!("/{i}"));
-                walk_strings(item, pointer, f);
-                pointer.truncate(len);
+                path.push(Step::Index(i));
+                walk_strings(item, path, f);
+                path.pop();
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
-                let len = pointer.len();
-                pointer.push('/');
-                if key.contains(['~', '/']) {
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                } else {
-                    pointer.push_str(key);
-                }
-                walk_strings(item, pointer, f);
-                pointer.truncate(len);
+                path.push(Step::Key(key));
+                walk_strings(item, path, f);
+                path.pop();
             }
         }
         _ => {}
@@ -225,13 +246,13 @@ fn walk_strings(value: &Value, pointer: &mut String, f: &mut dyn FnMut(&str, &st
 }
 
 /// For `/body/N/text`, the start of block N's span in the source.
-fn block_span_start(value: &Value, pointer: &str) -> Option<u64> {
-    let rest = pointer.strip_prefix("/body/")?;
-    let (index, field) = rest.split_once('/')?;
-    if field != "text" {
-        return None;
+fn block_span_start(value: &Value, path: &[Step<'_>]) -> Option<u64> {
+    match path {
+        [Step::Key("body"), Step::Index(index), Step::Key("text")] => {
+            value["body"][*index]["span"][0].as_u64()
+        }
+        _ => None,
     }
-    value["body"][index.parse::<usize>().ok()?]["span"][0].as_u64()
 }
 
 fn in_source(span_start: Option<u64>, text: &str, char_index: usize) -> String {
@@ -265,89 +286,121 @@ pub struct Suspicious {
 
 /// Homoglyphs in mixed-script words and invisible characters of a text.
 ///
-/// Called on every string of every document validated: it walks the text
-/// once, allocates nothing unless it finds something, and looks up scripts
-/// only for words that are not pure ASCII.
+/// Called on every string of every document validated, so it is built around
+/// the common case: text that is mostly ASCII. It skips ASCII a chunk at a
+/// time, looks only at the non-ASCII characters and the words around them,
+/// and allocates nothing unless it finds something.
 pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let char_index = |byte: usize| text[..byte].chars().count();
-    if text.is_ascii() {
-        // Only control characters can hide in ASCII.
-        if !text.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return out;
-        }
-        for (i, c) in text.char_indices() {
-            if let Some(name) = invisible(c) {
-                // In ASCII, byte and character indices coincide.
-                out.push(Suspicious::invisible(c, name, i, i));
+    let mut checked_until = 0; // end of the last word checked
+    let mut at = 0;
+    while let Some(i) = next_notable(bytes, at) {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // Control characters are the only thing that can hide in ASCII.
+            if let Some(name) = invisible(char::from(b)) {
+                out.push(Suspicious::invisible(char::from(b), name, i, char_index(i)));
             }
-        }
-        return out;
-    }
-    let mut word: Option<(usize, bool)> = None; // (start byte, all ASCII so far)
-    let check_word = |start: usize, end: usize, out: &mut Vec<Suspicious>| {
-        let w = &text[start..end];
-        if w.is_single_script() {
-            return;
-        }
-        let chars: Vec<char> = w.chars().collect();
-        let all: Vec<char> = text.chars().collect();
-        let (odd, majority) = odd_one_out(&chars, &all);
-        let c = chars[odd];
-        let byte = start + chars[..odd].iter().map(|c| c.len_utf8()).sum::<usize>();
-        let skeleton: String =
-            unicode_security::confusable_detection::skeleton(&c.to_string()).collect();
-        out.push(Suspicious {
-            char_index: char_index(byte),
-            byte_offset: byte,
-            character: c,
-            lint: "mixed-script",
-            word: Some((w.to_string(), majority)),
-            looks_like: (skeleton != c.to_string()).then_some(skeleton),
-            name: None,
-        });
-    };
-    for (i, c) in text.char_indices() {
-        if c.is_ascii() {
-            // The common case, without script or category lookups.
-            if c.is_ascii_alphanumeric() {
-                match &mut word {
-                    Some(_) => {}
-                    None => word = Some((i, true)),
-                }
-                continue;
-            }
-            if let Some((start, ascii)) = word.take()
-                && !ascii
-            {
-                check_word(start, i, &mut out);
-            }
-            if c.is_ascii_control()
-                && let Some(name) = invisible(c)
-            {
-                out.push(Suspicious::invisible(c, name, i, char_index(i)));
-            }
+            at = i + 1;
             continue;
         }
-        if is_word_char(c) {
-            match &mut word {
-                Some((_, ascii)) => *ascii &= c.is_ascii(),
-                None => word = Some((i, c.is_ascii())),
-            }
-        } else if let Some((start, ascii)) = word.take()
-            && !ascii
-        {
-            check_word(start, i, &mut out);
-        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         if let Some(name) = invisible(c) {
             out.push(Suspicious::invisible(c, name, i, char_index(i)));
         }
-    }
-    if let Some((start, false)) = word {
-        check_word(start, text.len(), &mut out);
+        if i >= checked_until && is_word_char(c) {
+            let start = text[..i]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| is_word_char(c))
+                .last()
+                .map_or(i, |(j, _)| j);
+            let end = text[i..]
+                .char_indices()
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(text.len(), |(j, _)| i + j);
+            if let Some(found) = mixed_script_word(text, start, end) {
+                out.push(Suspicious {
+                    char_index: char_index(found.byte_offset),
+                    ..found
+                });
+            }
+            checked_until = end;
+        }
+        at = i + c.len_utf8();
     }
     out.sort_by_key(|s| s.char_index);
     out
+}
+
+/// Offset of the first byte at or after `from` that is an ASCII control
+/// character or starts a non-ASCII one: everything else is plain ASCII text,
+/// which can hide nothing.
+fn next_notable(bytes: &[u8], from: usize) -> Option<usize> {
+    let notable = |b: u8| !(0x20..0x7f).contains(&b);
+    let rest = bytes.get(from..)?;
+    // Chunks without a notable byte are skipped whole; the test has no early
+    // exit, so the compiler can check a chunk in a few vector instructions.
+    let skipped: usize = rest
+        .chunks(32)
+        .take_while(|chunk| !chunk.iter().fold(false, |any, &b| any | notable(b)))
+        .map(<[u8]>::len)
+        .sum();
+    rest[skipped..]
+        .iter()
+        .position(|&b| notable(b))
+        .map(|p| from + skipped + p)
+}
+
+/// The character that breaks the script of the word `text[start..end]`, if
+/// any (its `char_index` is left for the caller to fill in).
+fn mixed_script_word(text: &str, start: usize, end: usize) -> Option<Suspicious> {
+    let w = &text[start..end];
+    // Latin letters and digits need no script lookup (names like "Vučić").
+    if w.chars().all(is_plain_latin) || w.is_single_script() {
+        return None;
+    }
+    let chars: Vec<char> = w.chars().collect();
+    let (odd, majority) = odd_one_out(&chars, text);
+    let c = chars[odd];
+    let byte = start + chars[..odd].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let skeleton: String =
+        unicode_security::confusable_detection::skeleton(&c.to_string()).collect();
+    Some(Suspicious {
+        char_index: 0,
+        byte_offset: byte,
+        character: c,
+        lint: "mixed-script",
+        word: Some((w.to_string(), majority)),
+        looks_like: (skeleton != c.to_string()).then_some(skeleton),
+        name: None,
+    })
+}
+
+/// The script of a character, without a table lookup for ASCII and the
+/// common Latin letters.
+fn script_of(c: char) -> Script {
+    if c.is_ascii_alphabetic() || (!c.is_ascii() && is_plain_latin(c)) {
+        Script::Latin
+    } else if c.is_ascii() {
+        Script::Common
+    } else {
+        c.script()
+    }
+}
+
+/// ASCII letters and digits, and the letters of Latin-1 Supplement, Latin
+/// Extended-A/B and Latin Extended Additional: all of script Latin (or
+/// Common, for digits).
+fn is_plain_latin(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || (matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+            && c != '\u{00D7}'
+            && c != '\u{00F7}')
 }
 
 impl Suspicious {
@@ -387,13 +440,14 @@ impl Suspicious {
     }
 }
 
-fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, statement: &Value) {
+fn text_lints(linter: &mut Linter<'_>, path: &[Step<'_>], text: &str, statement: &Value) {
     let suspicious = suspicious_characters(text);
-    let span_start = if suspicious.is_empty() {
-        None
-    } else {
-        block_span_start(statement, pointer)
-    };
+    let not_nfc = !text.is_ascii() && !unicode_normalization::is_nfc(text);
+    if suspicious.is_empty() && !not_nfc {
+        return;
+    }
+    let pointer = &pointer_of(path);
+    let span_start = block_span_start(statement, path);
     for s in suspicious {
         let at = in_source(span_start, text, s.char_index);
         let advice = if s.lint == "mixed-script" {
@@ -410,7 +464,7 @@ fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, statement: &Va
     }
     // not-nfc
     // ASCII is always NFC; the check itself is costly on long texts.
-    if !text.is_ascii() && !unicode_normalization::is_nfc(text) {
+    if not_nfc {
         let nfc: String = text.nfc().collect();
         let first = text
             .chars()
@@ -427,44 +481,58 @@ fn text_lints(linter: &mut Linter<'_>, pointer: &str, text: &str, statement: &Va
 }
 
 fn is_word_char(c: char) -> bool {
-    // ASCII needs no script lookup (the lookup dominates lint time otherwise).
+    // No script lookup for ASCII, Latin letters or general punctuation (dashes,
+    // quotes): the lookup dominates lint time otherwise.
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
+    }
+    if is_plain_latin(c) {
+        return true;
+    }
+    if matches!(c, '\u{2010}'..='\u{205E}') {
+        return false; // punctuation; ZWNJ/ZWJ (U+200C/D, Inherited) lie below
     }
     c.is_alphanumeric() || matches!(c.script(), Script::Inherited)
 }
 
 /// Index of the first character whose script is not the word's most common
 /// one, and that script.
-/// Ties within the word go to the script most used in the whole text.
-fn odd_one_out(word: &[char], text: &[char]) -> (usize, Script) {
-    let count = |chars: &[char]| {
-        let mut counts: HashMap<Script, usize> = HashMap::new();
-        for c in chars {
-            let s = c.script();
-            if !matches!(s, Script::Common | Script::Inherited) {
-                *counts.entry(s).or_default() += 1;
+/// Ties within the word go to the script most used in the whole text, then
+/// to the script whose name sorts first.
+fn odd_one_out(word: &[char], text: &str) -> (usize, Script) {
+    let scripted = |c: &char| {
+        let s = script_of(*c);
+        (!matches!(s, Script::Common | Script::Inherited)).then_some(s)
+    };
+    // A word has few scripts: a small list beats a hash map.
+    let mut in_word: Vec<(Script, usize)> = Vec::new();
+    for s in word.iter().filter_map(scripted) {
+        match in_word.iter_mut().find(|(t, _)| *t == s) {
+            Some((_, n)) => *n += 1,
+            None => in_word.push((s, 1)),
+        }
+    }
+    let most = in_word.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    in_word.retain(|(_, n)| *n == most);
+    let majority = if in_word.len() > 1 {
+        // A tie ("аs" with a Cyrillic а): only now is the whole text worth
+        // counting, in one pass, for the tied scripts only.
+        let mut tied: Vec<(Script, usize)> = in_word.iter().map(|(s, _)| (*s, 0)).collect();
+        for s in text.chars().filter_map(|c| scripted(&c)) {
+            if let Some((_, n)) = tied.iter_mut().find(|(t, _)| *t == s) {
+                *n += 1;
             }
         }
-        counts
-    };
-    let in_word = count(word);
-    let in_text = count(text);
-    let majority = in_word
-        .iter()
-        .max_by_key(|(s, n)| {
-            (
-                **n,
-                in_text.get(s).copied().unwrap_or(0),
-                std::cmp::Reverse(format!("{s:?}")),
-            )
-        })
-        .map_or(Script::Latin, |(s, _)| *s);
+        tied.into_iter()
+            .max_by_key(|(s, n)| (*n, std::cmp::Reverse(format!("{s:?}"))))
+            .map(|(s, _)| s)
+    } else {
+        in_word.first().map(|(s, _)| *s)
+    }
+    .unwrap_or(Script::Latin);
     let odd = word
         .iter()
-        .position(|c| {
-            !matches!(c.script(), Script::Common | Script::Inherited) && c.script() != majority
-        })
+        .position(|c| scripted(c).is_some_and(|s| s != majority))
         .unwrap_or(0);
     (odd, majority)
 }
@@ -660,22 +728,26 @@ fn parties(linter: &mut Linter<'_>, value: &Value) {
 }
 
 fn duplicates(linter: &mut Linter<'_>, value: &Value) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, block) in value["body"].as_array().into_iter().flatten().enumerate() {
-        let Some(text) = block["text"].as_str() else {
-            continue;
-        };
-        if text.trim().chars().count() < 20 {
-            continue; // short lines ("###", a heading) legitimately repeat
-        }
-        if let Some(first) = seen.insert(text, i) {
+    // Sorting the texts finds repeats without hashing every paragraph.
+    let mut texts: Vec<(&str, usize)> = value["body"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, block)| Some((block["text"].as_str()?, i)))
+        // Short lines ("###", a heading) legitimately repeat.
+        .filter(|(text, _)| text.len() >= 20 && text.trim().chars().count() >= 20)
+        .collect();
+    texts.sort_unstable();
+    for run in texts.chunk_by(|a, b| a.0 == b.0) {
+        let first = run[0].1;
+        for &(_, i) in &run[1..] {
             linter.report(
                 "duplicate-paragraph",
                 &format!("/body/{i}/text"),
                 None,
                 format!("same text as block {first}"),
             );
-            seen.insert(text, first);
         }
     }
 }
@@ -830,6 +902,75 @@ mod tests {
     fn findings(json: &str, source: Option<&str>) -> Vec<Finding> {
         let document = Document::parse(json.as_bytes().to_vec()).unwrap();
         lint(&document, source.map(str::as_bytes), &LintConfig::default())
+    }
+
+    /// The fast paths (no script lookup for ASCII, Latin letters and general
+    /// punctuation) agree with the Unicode tables for every code point.
+    #[test]
+    fn fast_script_paths_agree_with_the_tables_everywhere() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(script_of(c), c.script(), "script of U+{:04X}", c as u32);
+            let slow = c.is_alphanumeric() || matches!(c.script(), Script::Inherited);
+            assert_eq!(is_word_char(c), slow, "word char U+{:04X}", c as u32);
+            if is_plain_latin(c) {
+                assert!(c.is_ascii_digit() || c.script() == Script::Latin);
+            }
+        }
+    }
+
+    /// The straightforward definition: split into words, test each word's
+    /// scripts, test each character for invisibility.
+    fn suspicious_reference(text: &str) -> Vec<(usize, char, &'static str)> {
+        let mut out = Vec::new();
+        let chars: Vec<(usize, char)> = text.chars().enumerate().collect();
+        for (i, c) in &chars {
+            if invisible(*c).is_some() {
+                out.push((*i, *c, "invisible-character"));
+            }
+        }
+        let word_char = |c: char| c.is_alphanumeric() || matches!(c.script(), Script::Inherited);
+        for word in chars
+            .split(|(_, c)| !word_char(*c))
+            .filter(|w| !w.is_empty())
+        {
+            let w: String = word.iter().map(|(_, c)| c).collect();
+            if !w.is_single_script() {
+                let letters: Vec<char> = word.iter().map(|(_, c)| *c).collect();
+                let (odd, _) = odd_one_out(&letters, text);
+                out.push((word[odd].0, word[odd].1, "mixed-script"));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn suspicious_characters_match_the_reference(
+            text in "([a-z0-9 .,’“”–\\-]|а|с|ο|Α|é|ž|ß|ǅ|²|\u{0301}|\u{00AD}|\u{200B}|\u{200D}|\u{202E}|\u{0001}|\u{007F}|\t|日|ع|١){0,40}"
+        ) {
+            let mut fast: Vec<(usize, char, &'static str)> = suspicious_characters(&text)
+                .into_iter()
+                .map(|s| (s.char_index, s.character, s.lint))
+                .collect();
+            fast.sort();
+            proptest::prop_assert_eq!(fast, suspicious_reference(&text));
+        }
+    }
+
+    #[test]
+    fn a_tied_word_takes_the_script_of_the_text() {
+        // "аs": one Cyrillic, one Latin letter; the text is Latin, so the
+        // Cyrillic а is the odd one (the reference statement's case).
+        let found = suspicious_characters("connecting Asia and Europe, аs well as Serbia");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].character, '\u{0430}');
+        assert_eq!(found[0].char_index, 28);
+        assert_eq!(found[0].word, Some(("аs".to_string(), Script::Latin)));
+        // In a Cyrillic text the same word's odd one is the Latin s.
+        let found = suspicious_characters("Казахстан и Сербия аs");
+        assert_eq!(found[0].character, 's');
+        assert_eq!(found[0].word, Some(("аs".to_string(), Script::Cyrillic)));
     }
 
     fn rules(f: &[Finding]) -> Vec<&str> {

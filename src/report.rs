@@ -69,7 +69,7 @@ pub fn write_human(
             }
             Outcome::Checked { findings } => {
                 for finding in findings {
-                    write_human_finding(out, &report.path, finding, report.source.as_deref())?;
+                    write_human_finding(out, &report.path, finding, report)?;
                 }
                 let schema = report.schema.as_deref().unwrap_or("-");
                 writeln!(out, "{}: {} ({schema})", report.path, report.status())?;
@@ -83,7 +83,7 @@ fn write_human_finding(
     out: &mut dyn Write,
     path: &str,
     finding: &Finding,
-    source: Option<&[u8]>,
+    report: &FileReport,
 ) -> io::Result<()> {
     let at = match finding.position {
         Some(p) => format!("{path}:{}:{}", p.line, p.column),
@@ -101,8 +101,8 @@ fn write_human_finding(
         finding.rule,
         finding.message
     )?;
-    if let (Some(p), Some(source)) = (finding.position, source)
-        && let Some(line) = crate::document::line_text(source, p.line)
+    if let Some(p) = finding.position
+        && let Some(line) = report.line(p.line)
     {
         let number = p.line.to_string();
         let pad = " ".repeat(number.len());
@@ -446,7 +446,7 @@ mod tests {
                     related: vec![],
                 }],
             },
-            source: None,
+            lines: Vec::new(),
         }
     }
 

@@ -346,8 +346,9 @@ pub struct FileReport {
     pub schema: Option<String>,
     /// Checked (with findings), or could not be checked.
     pub outcome: Outcome,
-    /// The document's bytes, kept only when there are findings to show in context.
-    pub source: Option<std::sync::Arc<[u8]>>,
+    /// The lines findings point at, by line number (sorted), to show them in
+    /// context without keeping the whole document.
+    pub lines: Vec<(usize, String)>,
 }
 
 /// The result of checking one input.
@@ -379,6 +380,12 @@ impl FileReport {
             Outcome::Checked { findings } => findings,
             Outcome::NotChecked { .. } => &[],
         }
+    }
+
+    /// The text of line `line` of the document, when a finding points there.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let i = self.lines.binary_search_by_key(&line, |(n, _)| *n).ok()?;
+        Some(&self.lines[i].1)
     }
 
     /// `valid`, `invalid` or `error` (could not check).
@@ -494,13 +501,12 @@ impl Checker {
         let value = match document::parse_strict(&bytes) {
             Ok(value) => value,
             Err(error) => {
+                let findings = vec![document_finding(&error)];
                 return FileReport {
                     path: name.to_string(),
                     schema: None,
-                    outcome: Outcome::Checked {
-                        findings: vec![document_finding(&error)],
-                    },
-                    source: Some(bytes.into()),
+                    lines: lines_of(&bytes, &findings),
+                    outcome: Outcome::Checked { findings },
                 };
             }
         };
@@ -514,12 +520,11 @@ impl Checker {
             findings.extend(crate::lint::lint(&document, source, &self.options.lints));
             sort_findings(&mut findings);
         }
-        let source = (!findings.is_empty()).then(|| document.bytes.into());
         FileReport {
             path: name.to_string(),
             schema: Some(schema.name.clone()),
+            lines: lines_of(&document.bytes, &findings),
             outcome: Outcome::Checked { findings },
-            source,
         }
     }
 
@@ -547,9 +552,24 @@ impl Checker {
     }
 }
 
+/// The lines the findings point at, each once.
+fn lines_of(bytes: &[u8], findings: &[Finding]) -> Vec<(usize, String)> {
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    for position in findings.iter().filter_map(|f| f.position) {
+        if lines.iter().any(|(n, _)| *n == position.line) {
+            continue;
+        }
+        if let Some(text) = document::line_around(bytes, position.offset) {
+            lines.push((position.line, text.to_string()));
+        }
+    }
+    lines.sort_unstable_by_key(|(n, _)| *n);
+    lines
+}
+
 fn not_checked(path: String, schema: Option<String>, error: &dyn Hinted) -> FileReport {
     FileReport {
-        source: None,
+        lines: Vec::new(),
         path,
         schema,
         outcome: Outcome::NotChecked {

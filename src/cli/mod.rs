@@ -165,8 +165,14 @@ pub fn main() -> ExitCode {
 
 /// Writes to stdout, treating a closed pipe (`docseal … | head`) as success.
 fn write_stdout(text: &[u8]) -> Result<(), CliError> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text).and_then(|()| out.flush()) {
+    stream_stdout(|out| out.write_all(text))
+}
+
+/// Streams output to stdout through one buffer (large reports are never held
+/// in memory whole). A closed pipe (`| head`) is not an error.
+fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::new(format!("cannot write to stdout: {e}"))),

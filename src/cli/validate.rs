@@ -8,7 +8,7 @@ use docseal::report::{self, Summary};
 use docseal::schema::{SchemaOptions, SchemaSource};
 use docseal::validate::{CheckOptions, Checker, Hinted};
 
-use super::{CliError, Status, write_json, write_stdout};
+use super::{CliError, Status, stream_stdout, write_json, write_stdout};
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -130,11 +130,8 @@ pub fn run(args: Args) -> Result<Status, CliError> {
     let summary = Summary::of(&reports);
     match args.format {
         Format::Human => {
-            let mut out = Vec::new();
             let mut err = Vec::new();
-            report::write_human(&reports, &mut out, &mut err)
-                .map_err(|e| CliError::new(e.to_string()))?;
-            write_stdout(&out)?;
+            stream_stdout(|out| report::write_human(&reports, out, &mut err))?;
             eprint!("{}", String::from_utf8_lossy(&err));
             note!("{}", report::summary_line(&summary));
         }
