@@ -2,11 +2,12 @@
 # Benchmark: `docseal validate` against jsonschema-cli, boon, ajv-cli (with
 # ajv-formats) and check-jsonschema on the same 1,000 statement-like files
 # (about 1 in 10 invalid), same schema, format assertions on, in one run.
-# Prints wall times (best of $RUNS) and the ratios. Installs the peers into
-# bench/work/ on first use (crates.io, PyPI, npm).
+# Prints wall times (best and mean of $RUNS runs, by hyperfine) and the
+# ratios. Installs the peers (and hyperfine) into bench/work/ on first use
+# (crates.io, PyPI, npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-10}
 N=${N:-1000}
 WORK=bench/work
 mkdir -p "$WORK"
@@ -39,13 +40,15 @@ PY
 SCHEMA=schemas/joint-statement.schema.json
 FILES=("$DATA"/*.json)
 
-best() { # best wall time in seconds of "$@" over RUNS runs (exit codes 0/1 expected)
-  local best="" t0 t1
-  for _ in $(seq "$RUNS"); do
-    t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N)
-    best=$(python3 -c "import sys; a=($t1-$t0)/1e9; b='$best'; print(a if not b else min(a, float(b)))")
-  done
-  echo "$best"
+# Timing by hyperfine: no shell, warm-up runs, and nothing but the command
+# in the timed window (timing with `date` before and after would add the
+# start of a `date` process to every run, a large share of a 30 ms one).
+command -v hyperfine >/dev/null || cargo install --quiet --locked --root "$WORK/peers" hyperfine
+time_of() { # name, command...: "min mean" wall seconds over RUNS runs (exit codes ignored)
+  local name=$1; shift
+  hyperfine --shell=none --ignore-failure --warmup 2 --runs "$RUNS" --style none \
+    --export-json "$WORK/time-$name.json" -n "$name" "$*" >/dev/null 2>&1
+  python3 -c "import json; r = json.load(open('$WORK/time-$name.json'))['results'][0]; print(min(r['times']), r['mean'])"
 }
 
 expected=$(( (N + 6) / 10 + (N + 2) / 10 ))
@@ -53,13 +56,16 @@ got=$({ "$DOCSEAL" validate --format json --schema "$SCHEMA" "$DATA" || true; } 
 echo "invalid documents: docseal found $got (generated $expected)"
 
 declare -A T
-T[docseal]=$(best "$DOCSEAL" validate --schema "$SCHEMA" "$DATA")
-T[jsonschema-cli]=$(best jsonschema-cli validate --assert-format --offline "$SCHEMA" -i "${FILES[@]}")
-T[boon]=$(best boon --assert-format "$SCHEMA" "${FILES[@]}")
-T[ajv-cli]=$(best ajv validate --spec=draft2020 -c ajv-formats --strict=false -s "$SCHEMA" -d "$DATA/*.json")
-T[check-jsonschema]=$(best check-jsonschema --schemafile "$SCHEMA" "${FILES[@]}")
+T[docseal]=$(time_of docseal "$DOCSEAL" validate --schema "$SCHEMA" "$DATA")
+T[jsonschema-cli]=$(time_of jsonschema-cli jsonschema-cli validate --assert-format --offline "$SCHEMA" -i "${FILES[@]}")
+T[boon]=$(time_of boon boon --assert-format "$SCHEMA" "${FILES[@]}")
+T[ajv-cli]=$(time_of ajv-cli ajv validate --spec=draft2020 -c ajv-formats --strict=false -s "$SCHEMA" -d "$DATA/*.json")
+T[check-jsonschema]=$(time_of check-jsonschema check-jsonschema --schemafile "$SCHEMA" "${FILES[@]}")
 
-printf '\n%-18s %10s %12s\n' tool seconds "× docseal"
+printf '\n%-18s %10s %10s %14s %14s\n' tool "min s" "mean s" "min ×docseal" "mean ×docseal"
+read -r dmin dmean <<<"${T[docseal]}"
 for tool in docseal jsonschema-cli boon ajv-cli check-jsonschema; do
-  printf '%-18s %10.3f %12.1f\n' "$tool" "${T[$tool]}" "$(python3 -c "print(${T[$tool]} / ${T[docseal]})")"
+  read -r tmin tmean <<<"${T[$tool]}"
+  printf '%-18s %10.4f %10.4f %14.1f %14.1f\n' "$tool" "$tmin" "$tmean" \
+    "$(python3 -c "print($tmin / $dmin)")" "$(python3 -c "print($tmean / $dmean)")"
 done

@@ -263,9 +263,16 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         Ok(Value::Array(items))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = serde_json::Map::new();
+        // Members are gathered first so that the map is built once at its final
+        // size: growing it rehashes every key, and this is the hot path of
+        // validating many documents.
+        let mut members = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(StrictValue)?;
+            members.push((key, value));
+        }
+        let mut object = serde_json::Map::with_capacity(members.len());
+        for (key, value) in members {
             if object.insert(key, value).is_some() {
                 return Err(serde::de::Error::custom(DUPLICATE_MARKER));
             }
@@ -393,15 +400,20 @@ impl Scanner<'_> {
     fn skip_string(&mut self) -> &[u8] {
         let start = self.pos;
         self.pos += 1;
-        while let Some(b) = self.peek() {
-            self.pos += 1;
-            match b {
-                b'\\' => self.pos += 1,
-                b'"' => break,
-                _ => {}
+        // Statement texts are long: jump from one quote or backslash to the next.
+        while let Some(i) = self
+            .bytes
+            .get(self.pos..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        {
+            self.pos += i + 1;
+            if self.bytes[self.pos - 1] == b'"' {
+                return &self.bytes[start..self.pos];
             }
+            self.pos += 1; // the escaped character
         }
-        &self.bytes[start..self.pos.min(self.bytes.len())]
+        self.pos = self.bytes.len();
+        &self.bytes[start..]
     }
 
     fn skip_value(&mut self) {

@@ -234,6 +234,8 @@ fn folders_are_searched_recursively_in_a_stable_order() {
     std::fs::create_dir_all(dir.path().join("b/nested")).unwrap();
     std::fs::copy(REFERENCE, dir.path().join("b/nested/z.json")).unwrap();
     std::fs::copy(INVALID, dir.path().join("a.json")).unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("b.json")).unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("b-c.json")).unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not json").unwrap();
     let (code, out, _) = run(docseal()
         .args(["validate", "--format", "json"])
@@ -246,8 +248,70 @@ fn folders_are_searched_recursively_in_a_stable_order() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths.len(), 2);
-    assert!(paths[0].ends_with("/a.json") && paths[1].ends_with("/b/nested/z.json"));
+    // Path order compares names component by component: the folder `b`
+    // comes before `b-c.json` and `b.json` (sorting the full paths as bytes
+    // would put it last, '/' being greater than '-' and '.').
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(dir.path().to_str().unwrap())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["/a.json", "/b/nested/z.json", "/b-c.json", "/b.json"]
+    );
+}
+
+/// `NAME.txt` beside `NAME.json` is the source text for the `source-span`
+/// lint, whether the folder holds many documents (listed once) or few
+/// (looked up one by one).
+#[test]
+fn source_texts_beside_documents_are_found_in_large_and_small_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("statements/kz-rs-2026-02-27.txt").unwrap();
+    let altered = text.replacen("Belgrade", "Belgrado", 1);
+    for i in 0..20 {
+        std::fs::copy(REFERENCE, dir.path().join(format!("s{i:02}.json"))).unwrap();
+    }
+    std::fs::write(dir.path().join("s07.txt"), &text).unwrap();
+    std::fs::write(dir.path().join("s13.txt"), &altered).unwrap();
+    std::fs::create_dir(dir.path().join("few")).unwrap();
+    std::fs::copy(REFERENCE, dir.path().join("few/one.json")).unwrap();
+    std::fs::write(dir.path().join("few/one.txt"), &altered).unwrap();
+    let (code, out, _) = run(docseal()
+        .args(["validate", "--format", "json"])
+        .arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let invalid: Vec<String> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "invalid")
+        .map(|f| {
+            let rules: Vec<&str> = f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|x| x["level"] == "error")
+                .map(|x| x["rule"].as_str().unwrap())
+                .collect();
+            let path = f["path"].as_str().unwrap();
+            let name = &path[dir.path().to_str().unwrap().len()..];
+            format!("{name} {rules:?}")
+        })
+        .collect();
+    assert_eq!(
+        invalid,
+        // Each altered text fails twice: its digest, and the paragraph's bytes.
+        [
+            r#"/few/one.json ["lint/source-span", "lint/source-span"]"#,
+            r#"/s13.json ["lint/source-span", "lint/source-span"]"#
+        ]
+    );
 }
 
 fn stdin_validate(schema: &str, doc: &str, extra: &[&str]) -> (i32, String, String) {

@@ -111,17 +111,22 @@ pub fn run(args: Args) -> Result<Status, CliError> {
         .transpose()
         .map_err(|e| hinted(&e))?;
     let lints = args.lint_levels.config()?;
-    let checker = Checker::new(CheckOptions {
-        schema,
-        schema_options: SchemaOptions {
-            format_assertions: !args.no_format_assertions,
+    // Compiling the schema and listing the folders are independent: both at once.
+    let (checker, inputs) = rayon::join(
+        || {
+            Checker::new(CheckOptions {
+                schema,
+                schema_options: SchemaOptions {
+                    format_assertions: !args.no_format_assertions,
+                },
+                max_size: args.max_size,
+                lints,
+                source_text: args.text,
+            })
         },
-        max_size: args.max_size,
-        lints,
-        source_text: args.text,
-    })
-    .map_err(|e| hinted(&e))?;
-    let inputs = docseal::validate::expand_inputs(&args.paths);
+        || docseal::validate::expand_inputs(&args.paths),
+    );
+    let checker = checker.map_err(|e| hinted(&e))?;
     if inputs.is_empty() {
         return Err(CliError::new("no *.json files found in the given folders")
             .hint("validate looks for files ending in .json"));
