@@ -157,16 +157,36 @@ enum LimitError {
     TooLarge(u64),
 }
 
-fn read_to_limit(reader: impl Read, max_size: u64, capacity: usize) -> Result<Vec<u8>, LimitError> {
-    let mut bytes = Vec::with_capacity(capacity);
+fn read_to_limit(
+    mut reader: impl Read,
+    max_size: u64,
+    capacity: usize,
+) -> Result<Vec<u8>, LimitError> {
     // One byte more than the limit tells "exactly at the limit" from "over it"
     // (files whose size the metadata does not tell, such as pipes).
-    reader
-        .take(max_size.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(LimitError::Io)?;
-    if bytes.len() as u64 > max_size {
-        return Err(LimitError::TooLarge(bytes.len() as u64));
+    let limit = usize::try_from(max_size.saturating_add(1)).unwrap_or(usize::MAX);
+    // Reads go straight into a buffer of the expected size: a file the size
+    // the metadata says is read in one call, plus one that finds its end
+    // (`read_to_end` reads in 8 KiB steps when it has no size hint).
+    let mut bytes = vec![0; capacity.max(8 * 1024).min(limit)];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            if len == limit {
+                break;
+            }
+            bytes.resize(len.saturating_mul(2).min(limit), 0);
+        }
+        match reader.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(LimitError::Io(e)),
+        }
+    }
+    bytes.truncate(len);
+    if len as u64 > max_size {
+        return Err(LimitError::TooLarge(len as u64));
     }
     Ok(bytes)
 }
@@ -667,6 +687,44 @@ mod tests {
         let text = "{\"č\": 1}".as_bytes();
         let at = locate(text, "/č").unwrap();
         assert_eq!(position_at(text, at.value).column, 7);
+    }
+
+    /// Gives its data a few bytes at a time, interrupted now and then, and
+    /// counts what was taken from it.
+    struct Trickle {
+        data: Vec<u8>,
+        at: usize,
+        calls: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            if self.calls.is_multiple_of(5) {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(7).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the sizes: exactly the data when it fits, "too large"
+        /// when it does not, and never more than one byte past the limit read.
+        #[test]
+        fn reads_are_exact_and_bounded(len in 0usize..40_000, max in 0u64..40_000, hint in 0usize..50_000) {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let mut reader = Trickle { data: data.clone(), at: 0, calls: 0 };
+            let result = read_to_limit(&mut reader, max, hint);
+            proptest::prop_assert!(reader.at as u64 <= max + 1);
+            match result {
+                Ok(bytes) => proptest::prop_assert!(len as u64 <= max && bytes == data),
+                Err(LimitError::TooLarge(_)) => proptest::prop_assert!(len as u64 > max),
+                Err(LimitError::Io(e)) => proptest::prop_assert!(false, "{e}"),
+            }
+        }
     }
 
     #[test]

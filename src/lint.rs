@@ -569,33 +569,18 @@ fn numbering(linter: &mut Linter<'_>, value: &Value) {
         let Some(n) = block["label"].as_str().and_then(|l| l.parse::<u64>().ok()) else {
             continue;
         };
-        let pointer = format!("/body/{index}/label");
-        match previous {
-            None if n != 1 => linter.report(
-                "numbering",
-                &pointer,
-                None,
-                format!("numbering starts at {n}, not 1"),
-            ),
-            Some((p, _)) if n == p => linter.report(
-                "numbering",
-                &pointer,
-                None,
-                format!("paragraph {n} is numbered twice"),
-            ),
-            Some((p, _)) if n < p => linter.report(
-                "numbering",
-                &pointer,
-                None,
-                format!("paragraph {n} comes after paragraph {p}: numbering goes backwards"),
-            ),
-            Some((p, _)) if n > p + 1 => linter.report(
-                "numbering",
-                &pointer,
-                None,
-                format!("numbering skips from {p} to {n}"),
-            ),
-            _ => {}
+        let problem = match previous {
+            None if n != 1 => Some(format!("numbering starts at {n}, not 1")),
+            Some((p, _)) if n == p => Some(format!("paragraph {n} is numbered twice")),
+            Some((p, _)) if n < p => Some(format!(
+                "paragraph {n} comes after paragraph {p}: numbering goes backwards"
+            )),
+            Some((p, _)) if n > p + 1 => Some(format!("numbering skips from {p} to {n}")),
+            _ => None,
+        };
+        if let Some(message) = problem {
+            let pointer = format!("/body/{index}/label");
+            linter.report("numbering", &pointer, None, message);
         }
         previous = Some((n, index));
     }
@@ -736,7 +721,12 @@ fn duplicates(linter: &mut Linter<'_>, value: &Value) {
         .enumerate()
         .filter_map(|(i, block)| Some((block["text"].as_str()?, i)))
         // Short lines ("###", a heading) legitimately repeat.
-        .filter(|(text, _)| text.len() >= 20 && text.trim().chars().count() >= 20)
+        .filter(|(text, _)| {
+            // Counting characters only when the byte length cannot tell: 80
+            // bytes hold at least 20 characters, 19 bytes at most 19.
+            let text = text.trim();
+            text.len() >= 80 || (text.len() >= 20 && text.chars().count() >= 20)
+        })
         .collect();
     texts.sort_unstable();
     for run in texts.chunk_by(|a, b| a.0 == b.0) {
@@ -1082,7 +1072,13 @@ mod tests {
 
     #[test]
     fn duplicate_paragraphs() {
-        let json = r####"{"body": [{"text": "The Parties agreed to meet again soon."}, {"text": "The Parties agreed to meet again soon."}, {"text": "###"}, {"text": "###"}]}"####;
+        // Short lines repeat legitimately, counted in characters after
+        // trimming: 15 two-byte letters, or "###" padded to 90 bytes, are short.
+        let padded = format!("{:>90}", "###");
+        let json = format!(
+            r####"{{"body": [{{"text": "The Parties agreed to meet again soon."}}, {{"text": "The Parties agreed to meet again soon."}}, {{"text": "###"}}, {{"text": "###"}}, {{"text": "ЂЂЂЂЂЂЂЂЂЂЂЂЂЂЂ"}}, {{"text": "ЂЂЂЂЂЂЂЂЂЂЂЂЂЂЂ"}}, {{"text": "{padded}"}}, {{"text": "{padded}"}}]}}"####
+        );
+        let json = json.as_str();
         assert_eq!(
             rules(&findings(json, None)),
             vec!["lint/duplicate-paragraph"]
