@@ -37,6 +37,9 @@ for i in range(n):
         d["body"][2]["kind"] = "para"                  # enum
     json.dump(d, open(f"{out}/doc-{i:05d}.json", "w"), ensure_ascii=False, indent=2)
 PY
+# Written back before timing: a flush during the first tool's runs would
+# count against it.
+sync
 SCHEMA=schemas/joint-statement.schema.json
 FILES=("$DATA"/*.json)
 
@@ -46,7 +49,7 @@ FILES=("$DATA"/*.json)
 command -v hyperfine >/dev/null || cargo install --quiet --locked --root "$WORK/peers" hyperfine
 time_of() { # name, command...: "min mean" wall seconds over RUNS runs (exit codes ignored)
   local name=$1; shift
-  hyperfine --shell=none --ignore-failure --warmup 2 --runs "$RUNS" --style none \
+  hyperfine --shell=none --ignore-failure --warmup 3 --runs "$RUNS" --style none \
     --export-json "$WORK/time-$name.json" -n "$name" "$*" >/dev/null 2>&1
   python3 -c "import json; r = json.load(open('$WORK/time-$name.json'))['results'][0]; print(min(r['times']), r['mean'])"
 }
