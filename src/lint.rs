@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_script::{Script, UnicodeScript};
 use unicode_security::MixedScript;
 
-use crate::document::{Document, Position};
+use crate::document::{AnchorAt, Document, Position};
 use crate::validate::{Finding, Level};
 
 /// How seriously a lint is taken.
@@ -134,9 +134,9 @@ impl LintConfig {
 }
 
 struct Linter<'a> {
-    document: &'a Document,
     config: &'a LintConfig,
-    findings: Vec<Finding>,
+    /// Findings without their positions yet (see [`crate::validate::place`]).
+    pending: Vec<(Finding, AnchorAt)>,
 }
 
 impl Linter<'_> {
@@ -144,7 +144,7 @@ impl Linter<'_> {
         &mut self,
         lint: &'static str,
         pointer: &str,
-        offset_in_string: Option<usize>,
+        char_in_string: Option<usize>,
         message: String,
     ) {
         let level = match self.config.level(lint) {
@@ -152,21 +152,16 @@ impl Linter<'_> {
             LintLevel::Warn => Level::Warning,
             LintLevel::Deny => Level::Error,
         };
-        let position = self.document.locate(pointer).map(|at| {
-            let offset = match offset_in_string {
-                Some(char_index) => string_char_offset(&self.document.bytes, at.value, char_index),
-                None => at.value,
-            };
-            self.document.position(offset)
-        });
-        self.findings.push(Finding {
+        let finding = Finding {
             rule: format!("lint/{lint}"),
             level,
             message,
             pointer: pointer.to_string(),
-            position,
+            position: None,
             related: Vec::new(),
-        });
+        };
+        let at = char_in_string.map_or(AnchorAt::Value, AnchorAt::Char);
+        self.pending.push((finding, at));
     }
 }
 
@@ -174,9 +169,8 @@ impl Linter<'_> {
 /// `source-span` and for byte offsets in messages.
 pub fn lint(document: &Document, source: Option<&[u8]>, config: &LintConfig) -> Vec<Finding> {
     let mut linter = Linter {
-        document,
         config,
-        findings: Vec::new(),
+        pending: Vec::new(),
     };
     let value = &document.value;
     walk_strings(value, &mut Vec::new(), &mut |path, text| {
@@ -189,7 +183,7 @@ pub fn lint(document: &Document, source: Option<&[u8]>, config: &LintConfig) -> 
     if let Some(source) = source {
         source_span(&mut linter, value, source);
     }
-    let mut findings = linter.findings;
+    let mut findings = crate::validate::place(document, linter.pending);
     crate::validate::sort_findings(&mut findings);
     findings
 }
@@ -255,12 +249,11 @@ fn block_span_start(value: &Value, path: &[Step<'_>]) -> Option<u64> {
     }
 }
 
-fn in_source(span_start: Option<u64>, text: &str, char_index: usize) -> String {
+/// Where a character of a block's text is in the source, when the block has
+/// a span: its start plus the character's byte offset in the text.
+fn in_source(span_start: Option<u64>, byte_in_text: usize) -> String {
     match span_start {
-        Some(start) => {
-            let bytes: usize = text.chars().take(char_index).map(char::len_utf8).sum();
-            format!(" (source byte {})", start + bytes as u64)
-        }
+        Some(start) => format!(" (source byte {})", start + byte_in_text as u64),
         None => String::new(),
     }
 }
@@ -293,7 +286,12 @@ pub struct Suspicious {
 pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let char_index = |byte: usize| text[..byte].chars().count();
+    let mut chars = CharCounter {
+        text,
+        byte: 0,
+        chars: 0,
+    };
+    let mut char_index = |byte: usize| chars.at(byte);
     let mut checked_until = 0; // end of the last word checked
     let mut at = 0;
     while let Some(i) = next_notable(bytes, at) {
@@ -335,6 +333,27 @@ pub fn suspicious_characters(text: &str) -> Vec<Suspicious> {
     }
     out.sort_by_key(|s| s.char_index);
     out
+}
+
+/// Character indices of byte offsets met in (mostly) increasing order,
+/// counted from the previous one: linear in the text however many hits it
+/// has (counting from the start each time would be quadratic).
+struct CharCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCounter<'_> {
+    fn at(&mut self, byte: usize) -> usize {
+        if byte >= self.byte {
+            self.chars += self.text[self.byte..byte].chars().count();
+        } else {
+            self.chars -= self.text[byte..self.byte].chars().count();
+        }
+        self.byte = byte;
+        self.chars
+    }
 }
 
 /// Offset of the first byte at or after `from` that is an ASCII control
@@ -449,7 +468,7 @@ fn text_lints(linter: &mut Linter<'_>, path: &[Step<'_>], text: &str, statement:
     let pointer = &pointer_of(path);
     let span_start = block_span_start(statement, path);
     for s in suspicious {
-        let at = in_source(span_start, text, s.char_index);
+        let at = in_source(span_start, s.byte_offset);
         let advice = if s.lint == "mixed-script" {
             "if the signed original has it, keep it and record it — otherwise fix the text"
         } else {
@@ -843,41 +862,6 @@ fn non_whitespace(gap: &[u8]) -> Option<usize> {
     None
 }
 
-/// Byte offset in the JSON text of the `char_index`-th decoded character of
-/// the string whose opening quote is at `quote`.
-pub fn string_char_offset(bytes: &[u8], quote: usize, char_index: usize) -> usize {
-    let mut pos = quote + 1;
-    let mut seen = 0;
-    while pos < bytes.len() && bytes[pos] != b'"' {
-        if seen == char_index {
-            return pos;
-        }
-        if bytes[pos] == b'\\' {
-            // \uXXXX, possibly a surrogate pair (one character).
-            if bytes.get(pos + 1) == Some(&b'u') {
-                let high = std::str::from_utf8(&bytes[pos + 2..(pos + 6).min(bytes.len())])
-                    .ok()
-                    .and_then(|h| u16::from_str_radix(h, 16).ok());
-                pos += 6;
-                if high.is_some_and(|h| (0xD800..0xDC00).contains(&h))
-                    && bytes.get(pos) == Some(&b'\\')
-                {
-                    pos += 6;
-                }
-            } else {
-                pos += 2;
-            }
-        } else {
-            pos += 1;
-            while pos < bytes.len() && (bytes[pos] & 0xC0) == 0x80 {
-                pos += 1;
-            }
-        }
-        seen += 1;
-    }
-    pos
-}
-
 /// Where a finding is, for messages: `line:column`.
 pub fn describe(position: Option<Position>) -> String {
     position
@@ -946,6 +930,24 @@ mod tests {
             fast.sort();
             proptest::prop_assert_eq!(fast, suspicious_reference(&text));
         }
+    }
+
+    /// Many hits in one string: each at its own column (characters are
+    /// counted once along the string, not from its start for every hit),
+    /// escapes in the JSON counting as one character each.
+    #[test]
+    fn many_hits_in_one_string_are_each_located() {
+        // "a", a soft hyphen, an escaped quote: 3 characters of text, 4 of
+        // JSON, repeated; the first soft hyphen is 2 columns after the
+        // string's opening quote.
+        let text = "a\u{00AD}\\\"".repeat(200);
+        let json = format!(r#"{{"body": [{{"text": "{text}"}}]}}"#);
+        let found = findings(&json, None);
+        let columns: Vec<usize> = found.iter().map(|f| f.position.unwrap().column).collect();
+        let prefix = r#"{"body": [{"text": ""#.len();
+        let expected: Vec<usize> = (0..200).map(|i| prefix + 2 + 4 * i).collect();
+        assert_eq!(columns, expected);
+        assert!(found.iter().all(|f| f.rule == "lint/invisible-character"));
     }
 
     #[test]
@@ -1098,7 +1100,11 @@ mod tests {
 
     #[test]
     fn char_offsets_follow_escapes() {
+        // a, é (escaped), newline (escaped), 😀 (a surrogate pair), b, end.
         let json = br#""a\u00e9\n\ud83d\ude00b""#;
-        assert_eq!(json[string_char_offset(json, 0, 4)], b'b');
+        let offsets = crate::document::string_char_offsets(json, 0, &[0, 1, 2, 3, 4, 5, 9]);
+        assert_eq!(offsets, [1, 2, 8, 10, 22, 23, 23]);
+        assert_eq!(json[offsets[4]], b'b');
+        assert_eq!(json[offsets[5]], b'"');
     }
 }

@@ -106,16 +106,50 @@ fn write_human_finding(
     {
         let number = p.line.to_string();
         let pad = " ".repeat(number.len());
+        let (shown, caret) = excerpt(&line.text, p.offset.saturating_sub(line.offset));
         // Keep tabs so the caret lines up under the same character.
-        let lead: String = line
+        let lead: String = shown
             .chars()
-            .take(p.column.saturating_sub(1))
+            .take(caret)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        writeln!(out, " {number} | {line}")?;
+        writeln!(out, " {number} | {shown}")?;
         writeln!(out, " {pad} | {lead}^")?;
     }
     Ok(())
+}
+
+/// Lines longer than this many bytes are shown around the finding only (a
+/// minified document is one line: printing it whole under each of its errors
+/// would print it once per error).
+const MAX_LINE_BYTES: usize = 480;
+/// Bytes shown on each side of the finding in a long line (about).
+const CONTEXT_BYTES: usize = 160;
+
+/// The part of `line` to show for a finding at byte `at` of it, and the
+/// number of characters before the finding in what is shown.
+fn excerpt(line: &str, at: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let at = floor_char_boundary(line, at.min(line.len()));
+    if line.len() <= MAX_LINE_BYTES {
+        return (line.into(), line[..at].chars().count());
+    }
+    let from = floor_char_boundary(line, at.saturating_sub(CONTEXT_BYTES));
+    let to = floor_char_boundary(line, (at + CONTEXT_BYTES).min(line.len()));
+    let (before, after) = (
+        if from > 0 { "…" } else { "" },
+        if to < line.len() { "…" } else { "" },
+    );
+    let shown = format!("{before}{}{after}", &line[from..to]);
+    let caret = before.chars().count() + line[from..at].chars().count();
+    (shown.into(), caret)
+}
+
+/// The largest character boundary at or before `i`.
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// One line for stderr after a human report.
@@ -425,6 +459,26 @@ fn escape_property(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn long_lines_are_excerpted_around_the_finding() {
+        // Two- and three-byte characters, so that window edges fall inside
+        // characters; the caret must still be under the X.
+        for filler in ["é", "€"] {
+            let line = format!("{}X{}", filler.repeat(300), filler.repeat(300));
+            let at = line.find('X').unwrap();
+            let (shown, caret) = excerpt(&line, at);
+            assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+            assert!(shown.len() <= 2 * CONTEXT_BYTES + 3 + 2 * "…".len());
+            assert_eq!(shown.chars().nth(caret), Some('X'));
+        }
+        // Near the start: nothing cut before; short lines are shown whole.
+        let line = format!("X{}", "a".repeat(1000));
+        let (shown, caret) = excerpt(&line, 0);
+        assert!(shown.starts_with('X') && shown.ends_with('…') && caret == 0);
+        assert_eq!(excerpt("ab\tcX", 4), ("ab\tcX".into(), 4));
+    }
+
     use super::*;
     use crate::document::Position;
 

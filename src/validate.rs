@@ -9,9 +9,11 @@
 use jsonschema::error::{ValidationError, ValidationErrorKind};
 use serde::Serialize;
 
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::document::{self, Document, DocumentError, Position};
+use crate::document::{self, Anchor, AnchorAt, Document, DocumentError, Position};
 use crate::lint::LintConfig;
 use crate::schema::{CompiledSchema, SchemaError, SchemaOptions, SchemaSource};
 
@@ -67,18 +69,39 @@ impl Serialize for Position {
 
 /// Validates a parsed document against a compiled schema.
 pub fn validate(document: &Document, schema: &CompiledSchema) -> Vec<Finding> {
-    let mut findings = Vec::new();
     // Most documents are valid: the yes/no check stops early and builds no
     // errors, so it is much cheaper than collecting them (a quarter of the
     // CPU time of validating the benchmark's thousand files).
     if schema.validator().is_valid(&document.value) {
-        return findings;
+        return Vec::new();
     }
+    let mut pending = Vec::new();
     for error in schema.validator().iter_errors(&document.value) {
-        collect(document, &error, &mut findings, None);
+        collect(&error, &mut pending, None);
     }
+    let mut findings = place(document, pending);
     sort_findings(&mut findings);
     findings
+}
+
+/// Gives findings their positions, all in one pass over the document.
+pub(crate) fn place(document: &Document, pending: Vec<(Finding, AnchorAt)>) -> Vec<Finding> {
+    let anchors: Vec<Anchor> = pending
+        .iter()
+        .map(|(finding, at)| Anchor {
+            pointer: finding.pointer.clone(),
+            at: *at,
+        })
+        .collect();
+    let positions = document.resolve(&anchors);
+    pending
+        .into_iter()
+        .zip(positions)
+        .map(|((finding, _), position)| Finding {
+            position,
+            ..finding
+        })
+        .collect()
 }
 
 /// Sorts by position (unlocated last), then rule, then message, and drops
@@ -94,12 +117,9 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.dedup();
 }
 
-fn collect(
-    document: &Document,
-    error: &ValidationError<'_>,
-    out: &mut Vec<Finding>,
-    note: Option<&str>,
-) {
+/// Turns a validation error into findings (positions come later, for all
+/// findings at once).
+fn collect(error: &ValidationError<'_>, out: &mut Vec<(Finding, AnchorAt)>, note: Option<&str>) {
     let pointer = error.instance_path().as_str().to_string();
     match error.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
@@ -110,52 +130,41 @@ fn collect(
                     context.len()
                 );
                 for inner in branch {
-                    collect(document, inner, out, Some(&note));
+                    collect(inner, out, Some(&note));
                 }
                 return;
             }
-            out.push(finding(document, error, &pointer, note));
+            out.push((finding(error, pointer, note), AnchorAt::Value));
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
             // One finding per extra key, each at the key itself.
             for key in unexpected {
                 let escaped = key.replace('~', "~0").replace('/', "~1");
-                let child = format!("{pointer}/{escaped}");
-                let position = document
-                    .locate(&child)
-                    .map(|at| document.position(at.key.unwrap_or(at.value)));
-                out.push(Finding {
+                let finding = Finding {
                     rule: format!("schema/{}", error.kind().keyword()),
                     level: Level::Error,
                     message: with_note(format!("property {key:?} is not allowed here"), note),
-                    pointer: child,
-                    position,
+                    pointer: format!("{pointer}/{escaped}"),
+                    position: None,
                     related: Vec::new(),
-                });
+                };
+                out.push((finding, AnchorAt::Key));
             }
         }
-        _ => out.push(finding(document, error, &pointer, note)),
+        // The value itself is what is wrong; for `required` that value is the
+        // object missing the key, so this points at its opening brace.
+        _ => out.push((finding(error, pointer, note), AnchorAt::Value)),
     }
 }
 
-fn finding(
-    document: &Document,
-    error: &ValidationError<'_>,
-    pointer: &str,
-    note: Option<&str>,
-) -> Finding {
-    // The value itself is what is wrong; for `required` that value is the
-    // object missing the key, so this points at its opening brace.
-    let position = document
-        .locate(pointer)
-        .map(|at| document.position(at.value));
+fn finding(error: &ValidationError<'_>, pointer: String, note: Option<&str>) -> Finding {
     Finding {
         rule: format!("schema/{}", error.kind().keyword()),
         level: Level::Error,
         message: with_note(message(error), note),
-        pointer: pointer.to_string(),
-        position,
+        pointer,
+        position: None,
         related: Vec::new(),
     }
 }
@@ -354,7 +363,18 @@ pub struct FileReport {
     pub outcome: Outcome,
     /// The lines findings point at, by line number (sorted), to show them in
     /// context without keeping the whole document.
-    pub lines: Vec<(usize, String)>,
+    pub lines: Vec<SourceLine>,
+}
+
+/// A line of a checked document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    /// Its number, from 1.
+    pub number: usize,
+    /// Byte offset of its first byte in the document.
+    pub offset: usize,
+    /// Its text, without the line ending.
+    pub text: String,
 }
 
 /// The result of checking one input.
@@ -388,10 +408,13 @@ impl FileReport {
         }
     }
 
-    /// The text of line `line` of the document, when a finding points there.
-    pub fn line(&self, line: usize) -> Option<&str> {
-        let i = self.lines.binary_search_by_key(&line, |(n, _)| *n).ok()?;
-        Some(&self.lines[i].1)
+    /// Line `number` of the document, when a finding points there.
+    pub fn line(&self, number: usize) -> Option<&SourceLine> {
+        let i = self
+            .lines
+            .binary_search_by_key(&number, |l| l.number)
+            .ok()?;
+        Some(&self.lines[i])
     }
 
     /// `valid`, `invalid` or `error` (could not check).
@@ -578,14 +601,14 @@ impl Checker {
 /// few inputs are not listed (looking up their few files is cheaper).
 #[derive(Debug, Default)]
 struct TextSiblings {
-    listed: std::collections::HashMap<PathBuf, std::collections::HashSet<std::ffi::OsString>>,
+    listed: HashMap<PathBuf, HashSet<OsString>>,
 }
 
 impl TextSiblings {
     const LIST_FROM: usize = 16;
 
     fn list(paths: &[PathBuf]) -> Self {
-        let mut per_folder: std::collections::HashMap<&Path, usize> = Default::default();
+        let mut per_folder: HashMap<&Path, usize> = HashMap::new();
         for path in paths {
             if let Some(folder) = path.parent() {
                 *per_folder.entry(folder).or_default() += 1;
@@ -623,18 +646,25 @@ impl TextSiblings {
 }
 
 /// The lines the findings point at, each once.
-fn lines_of(bytes: &[u8], findings: &[Finding]) -> Vec<(usize, String)> {
-    let mut lines: Vec<(usize, String)> = Vec::new();
-    for position in findings.iter().filter_map(|f| f.position) {
-        if lines.iter().any(|(n, _)| *n == position.line) {
-            continue;
-        }
-        if let Some(text) = document::line_around(bytes, position.offset) {
-            lines.push((position.line, text.to_string()));
-        }
-    }
-    lines.sort_unstable_by_key(|(n, _)| *n);
-    lines
+fn lines_of(bytes: &[u8], findings: &[Finding]) -> Vec<SourceLine> {
+    let mut places: Vec<(usize, usize)> = findings
+        .iter()
+        .filter_map(|f| f.position)
+        .map(|p| (p.line, p.offset))
+        .collect();
+    places.sort_unstable();
+    places.dedup_by_key(|(line, _)| *line);
+    places
+        .into_iter()
+        .filter_map(|(number, offset)| {
+            let (offset, text) = document::line_around(bytes, offset)?;
+            Some(SourceLine {
+                number,
+                offset,
+                text: text.to_string(),
+            })
+        })
+        .collect()
 }
 
 fn not_checked(path: String, schema: Option<String>, error: &dyn Hinted) -> FileReport {
@@ -748,9 +778,9 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// Every `*.json` below `dir`, in path order: each folder's entries are
-/// sorted by name, which orders the whole tree as sorting the full paths
-/// would, without comparing paths component by component.
+/// Every `*.json` below `dir`, in path order: sorting each folder's entries
+/// by name and descending into folders in that order gives the order of
+/// sorting the paths (component by component), without comparing paths.
 fn walk_json(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         // Unreadable folders are reported when read as files.

@@ -337,3 +337,58 @@ fn stdin_validate(schema: &str, doc: &str, extra: &[&str]) -> (i32, String, Stri
         String::from_utf8(output.stderr).unwrap(),
     )
 }
+
+/// A minified document (one line) with thousands of errors: every error at
+/// its exact column, and the human report shows each in a short excerpt of
+/// the line rather than the whole line under every error.
+#[test]
+fn thousands_of_errors_on_one_line_are_each_located_and_excerpted() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("strings.schema.json");
+    std::fs::write(&schema, r#"{"type": "array", "items": {"type": "string"}}"#).unwrap();
+    let numbers: Vec<String> = (0..3000).map(|i| format!("{}", i * 7)).collect();
+    let doc = format!("[{}]", numbers.join(","));
+    // Where each number starts (all ASCII: byte offset = column - 1).
+    let mut expected = Vec::new();
+    let mut at = 1;
+    for n in &numbers {
+        expected.push(at + 1);
+        at += n.len() + 1;
+    }
+
+    let schema = schema.to_str().unwrap();
+    let (code, out, _) = stdin_validate(schema, &doc, &["--format", "json"]);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = report["files"][0]["findings"].as_array().unwrap();
+    let columns: Vec<u64> = findings
+        .iter()
+        .map(|f| f["column"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        columns,
+        expected.iter().map(|&c| c as u64).collect::<Vec<_>>()
+    );
+    assert!(findings.iter().all(|f| f["line"] == 1));
+    assert_eq!(findings[2999]["pointer"], "/2999");
+
+    let (code, out, _) = stdin_validate(schema, &doc, &[]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    // Per error: the message, the excerpt, the caret; then the file's status.
+    assert_eq!(lines.len(), 3 * 3000 + 1);
+    let (message, excerpt, caret) = (lines[3 * 1500], lines[3 * 1500 + 1], lines[3 * 1500 + 2]);
+    assert!(message.starts_with(&format!(
+        "-:1:{}: error[schema/type]: 10500 ",
+        expected[1500]
+    )));
+    assert!(
+        excerpt.starts_with(" 1 | …") && excerpt.ends_with('…'),
+        "{excerpt}"
+    );
+    assert!(excerpt.chars().count() < 400, "{excerpt}");
+    // The caret is under the first digit of the number in error.
+    let caret_at = caret.chars().position(|c| c == '^').unwrap();
+    let under: String = excerpt.chars().skip(caret_at).take(6).collect();
+    assert_eq!(under, "10500,");
+}
