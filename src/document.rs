@@ -222,9 +222,18 @@ pub fn parse_strict(bytes: &[u8]) -> Result<Value, DocumentError> {
         }
         Err(e) => {
             let offset = offset_of(bytes, e.line(), e.column());
+            let message = strip_serde_position(&e.to_string());
+            // serde_json stops at 128 levels; say so in the reader's terms.
+            let message = if message == "recursion limit exceeded" {
+                "arrays and objects are nested more than 128 levels deep here; \
+                 no statement needs that, and docseal refuses it"
+                    .to_string()
+            } else {
+                message
+            };
             Err(DocumentError::Syntax {
                 position: position_at(bytes, offset),
-                message: strip_serde_position(&e.to_string()),
+                message,
             })
         }
     }
@@ -1089,6 +1098,20 @@ mod tests {
                 Err(LimitError::Io(e)) => proptest::prop_assert!(false, "{e}"),
             }
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_in_plain_words() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        match parse_strict(deep.as_bytes()) {
+            Err(DocumentError::Syntax { position, message }) => {
+                assert_eq!((position.line, position.column), (1, 128));
+                assert!(message.contains("more than 128 levels deep"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let fine = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse_strict(fine.as_bytes()).is_ok());
     }
 
     #[test]
