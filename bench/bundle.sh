@@ -5,7 +5,8 @@
 #     -sha512 of the same file, and bagit.py --validate of the extracted bag;
 #  2. verify a bundle of 10,000 4 KiB files  vs  bagit.py --validate and
 #     sha256sum -c of the manifest (on the extracted bag);
-#  3. seal the 1 GiB bundle  vs  minisign -S of the file and openssl's hashing.
+#  3. seal the 1 GiB bundle  vs  minisign -S of the file and openssl's hashing
+#     (best of 3 for seal and openssl).
 # SIZE_MB (default 1024) and FILES (default 10000) scale it down for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,17 +35,30 @@ for i in range(n):
     with open(f"{d}/f{i:05d}.bin", "wb") as f:
         f.write(os.urandom(4096))
 PY
+# Written back before timing: otherwise the first command timed (seal, which
+# ends with an fsync) pays for flushing the freshly written inputs.
+sync
 KEY=keys/demo/kz-demo.key.pem; chmod 600 keys/demo/*.key.pem
 STATEMENT=statements/kz-rs-2026-02-27.json
 
 echo; echo "== 3. seal ${SIZE_MB} MiB"
-read -r seal_t seal_rss < <(measure "$DS" seal "$STATEMENT" --attach "$WORK/big.bin" --key "$KEY" -o "$WORK/big.zip")
+# Best of 3 for both sides (each seal writes and syncs a 1 GiB bundle).
+seal_t=""
+for _ in 1 2 3; do
+  rm -f "$WORK/big.zip"   # seal never overwrites
+  read -r t rss < <(measure "$DS" seal "$STATEMENT" --attach "$WORK/big.bin" --key "$KEY" -o "$WORK/big.zip")
+  [ -s "$WORK/big.zip" ] || { echo "seal failed: $(cat "$WORK/stderr")" >&2; exit 1; }
+  if [ -z "$seal_t" ] || python3 -c "import sys; sys.exit(not $t < $seal_t)"; then seal_t=$t seal_rss=$rss; fi
+done
 openssl_t=$(python3 - "$WORK/big.bin" <<'PY'
 import subprocess, sys, time
-t = time.time()
-subprocess.run(["openssl", "dgst", "-sha256", sys.argv[1]], check=True, capture_output=True)
-subprocess.run(["openssl", "dgst", "-sha512", sys.argv[1]], check=True, capture_output=True)
-print(f"{time.time() - t:.2f}")
+best = None
+for _ in range(3):
+    t = time.time()
+    subprocess.run(["openssl", "dgst", "-sha256", sys.argv[1]], check=True, capture_output=True)
+    subprocess.run(["openssl", "dgst", "-sha512", sys.argv[1]], check=True, capture_output=True)
+    best = min(best or 1e9, time.time() - t)
+print(f"{best:.2f}")
 PY
 )
 rm -f "$WORK/mini.key" "$WORK/mini.pub"
