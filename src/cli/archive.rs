@@ -7,7 +7,7 @@ use docseal::archive::{self, Added, Archive, ArchiveError, InclusionProof};
 use docseal::bundle::verify::CheckStatus;
 
 use super::key::KeyringArg;
-use super::{CliError, OutputFormat, Status, write_json, write_stdout};
+use super::{CliError, OutputFormat, Status, check_line, write_json, write_stdout};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ArchiveArg {
@@ -280,15 +280,7 @@ fn add(args: AddArgs) -> Result<Status, CliError> {
                 .iter()
                 .filter(|c| c.status == CheckStatus::Fail)
             {
-                eprintln!(
-                    "  FAIL  {:<22} {}{}",
-                    c.code,
-                    c.subject
-                        .as_deref()
-                        .map(|s| format!("{s}: "))
-                        .unwrap_or_default(),
-                    c.message
-                );
+                eprintln!("{}", check_line(c));
             }
             Err(CliError {
                 message: format!(
@@ -569,20 +561,8 @@ fn audit(args: AuditArgs) -> Result<Status, CliError> {
         OutputFormat::Human => {
             let mut text = String::new();
             for f in &report.findings {
-                let status = if f.status == CheckStatus::Fail {
-                    "FAIL"
-                } else {
-                    "warn"
-                };
-                text.push_str(&format!(
-                    "  {status}  {:<20} {}{}\n",
-                    f.code,
-                    f.subject
-                        .as_deref()
-                        .map(|s| format!("{s}: "))
-                        .unwrap_or_default(),
-                    f.message
-                ));
+                text.push_str(&check_line(f));
+                text.push('\n');
             }
             text.push_str(&format!(
                 "{}: {} entries, {} objects, {} checkpoints, {} bundles re-verified\n",

@@ -11,7 +11,7 @@ use docseal::keys::KeyId;
 use docseal::validate::{CheckOptions, Checker, Level};
 
 use super::key::{KeyringArg, PassphraseArgs, load_signing_key};
-use super::{CliError, OutputFormat, Status, write_json, write_stdout};
+use super::{CliError, OutputFormat, Status, check_line, write_json, write_stdout};
 
 #[derive(Debug, clap::Args)]
 pub struct SealArgs {
@@ -325,15 +325,7 @@ pub fn cosign(args: CosignArgs) -> Result<Status, CliError> {
         .collect();
     if !broken.is_empty() {
         for c in &broken {
-            eprintln!(
-                "  fail  {:<20} {}{}",
-                c.code,
-                c.subject
-                    .as_deref()
-                    .map(|s| format!("{s}: "))
-                    .unwrap_or_default(),
-                c.message
-            );
+            eprintln!("{}", check_line(c));
         }
         return Err(CliError {
             message: format!(
@@ -462,20 +454,8 @@ fn human_report(r: &VerifyReport) -> String {
         r.bag
     );
     for c in &r.checks {
-        let status = match c.status {
-            CheckStatus::Pass => "ok  ",
-            CheckStatus::Fail => "FAIL",
-            CheckStatus::Warn => "warn",
-        };
-        let subject = c
-            .subject
-            .as_deref()
-            .map(|s| format!("{s}: "))
-            .unwrap_or_default();
-        text.push_str(&format!(
-            "  {status}  {:<22} {subject}{}\n",
-            c.code, c.message
-        ));
+        text.push_str(&check_line(c));
+        text.push('\n');
     }
     for s in &r.signers {
         text.push_str(&format!(

@@ -179,6 +179,23 @@ fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result
     }
 }
 
+/// One check of a verification or an audit, as a line for people:
+/// `  FAIL  code                   subject: message`.
+fn check_line(check: &docseal::bundle::verify::Check) -> String {
+    use docseal::bundle::verify::CheckStatus;
+    let status = match check.status {
+        CheckStatus::Pass => "ok  ",
+        CheckStatus::Fail => "FAIL",
+        CheckStatus::Warn => "warn",
+    };
+    let subject = check
+        .subject
+        .as_deref()
+        .map(|s| format!("{s}: "))
+        .unwrap_or_default();
+    format!("  {status}  {:<22} {subject}{}", check.code, check.message)
+}
+
 /// Pretty JSON on stdout, with a final newline.
 fn write_json(value: &serde_json::Value) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
