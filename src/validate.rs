@@ -86,10 +86,10 @@ pub fn validate(document: &Document, schema: &CompiledSchema) -> Vec<Finding> {
 
 /// Gives findings their positions, all in one pass over the document.
 pub(crate) fn place(document: &Document, pending: Vec<(Finding, AnchorAt)>) -> Vec<Finding> {
-    let anchors: Vec<Anchor> = pending
+    let anchors: Vec<Anchor<'_>> = pending
         .iter()
         .map(|(finding, at)| Anchor {
-            pointer: finding.pointer.clone(),
+            pointer: &finding.pointer,
             at: *at,
         })
         .collect();
