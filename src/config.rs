@@ -4,10 +4,18 @@
 //! ```toml
 //! keyring = "keys"        # default keyring folder
 //! archive = "archive"     # default archive folder
+//! # or, for an archive in a bucket with PostgreSQL (instead of the line above):
+//! # [archive]
+//! # url = "s3://bucket/prefix"
+//! # sequencer = "postgres://docseal@db/docseal"
+//! # catalog = "postgres://docseal@db/docseal"
 //!
 //! [verify]
-//! require_parties = ["KZ", "RS"]
+//! require_parties = ["KZ", "RS"]   # or allow_partial = true
 //! ```
+//!
+//! The CLI reads it once per command (`cli/settings.rs`): flags win over
+//! the environment, which wins over this file, which wins over defaults.
 
 use std::path::{Path, PathBuf};
 
@@ -22,14 +30,70 @@ pub const CONFIG_FILE: &str = "docseal.toml";
 pub struct Config {
     /// Keyring folder.
     pub keyring: Option<PathBuf>,
-    /// Archive folder.
-    pub archive: Option<PathBuf>,
+    /// Archive folder (`archive = "DIR"`), or where and how (`[archive]`).
+    pub archive: Option<ArchiveSetting>,
     /// Default verification policy.
     #[serde(default)]
     pub verify: VerifyConfig,
-    /// Lint levels by lint name (`deny`, `warn`, `allow`).
+    /// Time-stamp tokens.
     #[serde(default)]
-    pub lints: std::collections::BTreeMap<String, String>,
+    pub timestamp: TimestampConfig,
+    /// Lint levels by lint name (`deny`, `warn`, `allow`); an unknown name
+    /// or level is an error of the file, with the closest name suggested.
+    #[serde(default)]
+    pub lints: std::collections::BTreeMap<crate::lint::LintName, crate::lint::LintLevel>,
+}
+
+/// `archive =`: a folder, or an `[archive]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ArchiveSetting {
+    /// `archive = "DIR"`.
+    Folder(PathBuf),
+    /// `[archive]`.
+    Table(ArchiveConfig),
+}
+
+/// `[archive]` settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveConfig {
+    /// A folder, or `s3://BUCKET/PREFIX` (endpoint, region and credentials
+    /// from the `AWS_*` variables).
+    pub url: Option<String>,
+    /// A PostgreSQL sequencer, `postgres://…`, for several writers.
+    pub sequencer: Option<String>,
+    /// The catalog: a SQLite file, or `postgres://…` shared by every node.
+    pub catalog: Option<String>,
+}
+
+impl ArchiveSetting {
+    /// The archive's location as written (a folder or a URL).
+    pub fn url(&self) -> Option<String> {
+        match self {
+            Self::Folder(dir) => Some(dir.display().to_string()),
+            Self::Table(t) => t.url.clone(),
+        }
+    }
+
+    /// The `[archive]` table, if that is the form.
+    pub fn table(&self) -> Option<&ArchiveConfig> {
+        match self {
+            Self::Table(t) => Some(t),
+            Self::Folder(_) => None,
+        }
+    }
+}
+
+/// `[timestamp]` settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TimestampConfig {
+    /// The TSA that `seal`, `cosign`, `timestamp` and `archive add` ask
+    /// for tokens (`http://` or `https://`); none by default: no network.
+    pub tsa: Option<String>,
+    /// Seconds a TSA may take to answer (default 30).
+    pub timeout_seconds: Option<u64>,
 }
 
 /// `[verify]` settings.
@@ -39,9 +103,13 @@ pub struct VerifyConfig {
     /// Parties that must have a trusted signature.
     #[serde(default)]
     pub require_parties: Vec<String>,
-    /// Every signatory party of the statement must have a trusted signature.
+    /// Every signatory party of the statement must have a trusted signature
+    /// (the default anyway; kept so older files still read).
     #[serde(default)]
     pub all_parties: bool,
+    /// Accept partly signed records (whoever signed must be trusted).
+    #[serde(default)]
+    pub allow_partial: bool,
 }
 
 /// A loaded project file and where it was found.
@@ -93,27 +161,6 @@ impl Project {
     }
 }
 
-/// The keyring folder: explicit, else `DOCSEAL_KEYRING` (handled by the
-/// caller), else the project file's, else `keys/`.
-pub fn keyring_dir(explicit: Option<&Path>, project: Option<&Project>) -> PathBuf {
-    if let Some(dir) = explicit {
-        return dir.to_path_buf();
-    }
-    project
-        .and_then(|p| p.config.keyring.as_deref().map(|k| p.resolve(k)))
-        .unwrap_or_else(|| PathBuf::from("keys"))
-}
-
-/// The archive folder, by the same rules (default `archive/`).
-pub fn archive_dir(explicit: Option<&Path>, project: Option<&Project>) -> PathBuf {
-    if let Some(dir) = explicit {
-        return dir.to_path_buf();
-    }
-    project
-        .and_then(|p| p.config.archive.as_deref().map(|k| p.resolve(k)))
-        .unwrap_or_else(|| PathBuf::from("archive"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,11 +176,49 @@ mod tests {
         let deep = dir.path().join("a/b");
         std::fs::create_dir_all(&deep).unwrap();
         let project = Project::discover(&deep).unwrap().unwrap();
-        assert_eq!(keyring_dir(None, Some(&project)), project.root.join("ring"));
-        assert_eq!(project.config.verify.require_parties, vec!["KZ"]);
         assert_eq!(
-            keyring_dir(Some(Path::new("x")), Some(&project)),
-            PathBuf::from("x")
+            project.resolve(project.config.keyring.as_deref().unwrap()),
+            project.root.join("ring")
+        );
+        assert_eq!(project.config.verify.require_parties, vec!["KZ"]);
+    }
+
+    #[test]
+    fn lint_levels_are_read_typed() {
+        use crate::lint::{LintLevel, LintName};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        std::fs::write(
+            &path,
+            "[lints]\nmixed-script = \"deny\"\nparties = \"allow\"\n",
+        )
+        .unwrap();
+        let project = Project::discover(dir.path()).unwrap().unwrap();
+        let lints: Vec<_> = project.config.lints.into_iter().collect();
+        assert_eq!(
+            lints,
+            [
+                (LintName::MixedScript, LintLevel::Deny),
+                (LintName::Parties, LintLevel::Allow)
+            ]
+        );
+        // A misspelt name or level is an error naming the file, the line,
+        // and what was meant.
+        std::fs::write(&path, "[lints]\nmixd-script = \"deny\"\n").unwrap();
+        let error = Project::discover(dir.path()).unwrap_err();
+        assert_eq!(error.path, path);
+        let message = error.to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("line 2"), "{message}");
+        assert!(
+            message.contains(r#"unknown lint "mixd-script"; did you mean "mixed-script"?"#),
+            "{message}"
+        );
+        std::fs::write(&path, "[lints]\nmixed-script = \"deyn\"\n").unwrap();
+        let message = Project::discover(dir.path()).unwrap_err().to_string();
+        assert!(
+            message.contains(r#""deyn" is not a lint level (deny, warn, allow)"#),
+            "{message}"
         );
     }
 

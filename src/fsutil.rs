@@ -1,14 +1,238 @@
-//! Atomic file writes: a temporary file in the target's folder, synced,
-//! renamed over the target, then the folder synced — so a reader sees the old
-//! file or the new one, never half of either, even after a crash.
+//! Files written safely: atomically (a temporary file in the target's
+//! folder, synced, renamed over the target, then the folder synced — so a
+//! reader sees the old file or the new one, never half of either, even
+//! after a crash), and without debris.
+//!
+//! Every temporary file or folder docseal makes is named `.docseal-tmp-*`,
+//! held under an exclusive `flock` for as long as its writer lives, and
+//! listed in a process-wide registry:
+//! - on SIGINT/SIGTERM the binary calls [`remove_registered_for_exit`] before it
+//!   exits, so an interrupted `seal` leaves nothing behind;
+//! - after a SIGKILL the lock dies with the process, and the next write into
+//!   that folder removes the leftovers it can lock ([`remove_stale`]) — a
+//!   temporary still locked belongs to a live writer and is left alone.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The name prefix of every temporary file or folder docseal makes beside
+/// its outputs; leftovers of a killed process carry it.
+pub const TEMP_PREFIX: &str = ".docseal-tmp-";
+
+/// Temporary paths of this process not yet renamed into place or removed.
+static IN_PROGRESS: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+fn registry() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    // A panic while holding the lock leaves the set as it was: still usable.
+    IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every temporary file and folder this process has in progress,
+/// for a signal handler about to exit, and keeps the registry locked for
+/// good: from then on no temporary can be created (creation holds the lock)
+/// and no thread can finish a write and exit on its own, so the handler's
+/// exit is the process's. Returns how many were removed.
+pub fn remove_registered_for_exit() -> usize {
+    let mut guard = registry();
+    let removed = guard
+        .iter()
+        .filter(|p| {
+            std::fs::remove_file(p)
+                .or_else(|_| std::fs::remove_dir_all(p))
+                .is_ok()
+        })
+        .count();
+    guard.clear();
+    std::mem::forget(guard);
+    removed
+}
+
+/// Waits until no signal handler is removing temporaries (a process that
+/// ends normally calls it last, so that an interrupted one exits as the
+/// signal says).
+pub fn settle() {
+    drop(registry());
+}
+
+/// Keeps a temporary path in the registry while alive (it is inserted by
+/// the creator, under the registry's lock).
+#[derive(Debug)]
+struct Registered(PathBuf);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        registry().remove(&self.0);
+    }
+}
+
+/// A temporary file beside its target: locked, registered, removed when
+/// dropped unless [`persist`](Self::persist)ed.
+#[derive(Debug)]
+pub struct TempFile {
+    inner: tempfile::NamedTempFile,
+    _registered: Registered,
+}
+
+impl TempFile {
+    /// A new temporary file in `dir` (after removing stale leftovers there).
+    pub fn new_in(dir: &Path) -> io::Result<Self> {
+        remove_stale(dir);
+        Self::new_unswept(dir)
+    }
+
+    /// A new temporary file in `dir`, without looking for leftovers (for
+    /// folders too large to list on every write, like an archive's object
+    /// store, whose audit reports them instead).
+    pub fn new_unswept(dir: &Path) -> io::Result<Self> {
+        // Created and registered under the registry's lock: a signal
+        // handler's sweep never misses a temporary made meanwhile.
+        let mut guard = registry();
+        let inner = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)?;
+        lock_exclusive(inner.as_file())?;
+        guard.insert(inner.path().to_path_buf());
+        drop(guard);
+        let registered = Registered(inner.path().to_path_buf());
+        Ok(Self {
+            inner,
+            _registered: registered,
+        })
+    }
+
+    /// The open file.
+    pub fn file(&mut self) -> &mut File {
+        self.inner.as_file_mut()
+    }
+
+    /// Its temporary path.
+    pub fn path(&self) -> &Path {
+        self.inner.path()
+    }
+
+    /// Syncs it and renames it to `path`; with `no_clobber`, fails with
+    /// `AlreadyExists` rather than replace a file.
+    pub fn persist(self, path: &Path, no_clobber: bool) -> io::Result<()> {
+        self.inner.as_file().sync_all()?;
+        let result = if no_clobber {
+            // link + unlink: fails if the target exists.
+            self.inner.persist_noclobber(path)
+        } else {
+            self.inner.persist(path)
+        };
+        result.map(drop).map_err(|e| e.error)
+    }
+}
+
+/// A temporary folder beside its target: locked, registered, removed when
+/// dropped unless renamed into place with [`persist`](Self::persist).
+#[derive(Debug)]
+pub struct TempDir {
+    inner: Option<tempfile::TempDir>,
+    _lock: File,
+    _registered: Registered,
+}
+
+impl TempDir {
+    /// A new temporary folder in `dir` (after removing stale leftovers there).
+    pub fn new_in(dir: &Path) -> io::Result<Self> {
+        remove_stale(dir);
+        let mut guard = registry();
+        let inner = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempdir_in(dir)?;
+        let lock = File::open(inner.path())?;
+        lock_exclusive(&lock)?;
+        guard.insert(inner.path().to_path_buf());
+        drop(guard);
+        let registered = Registered(inner.path().to_path_buf());
+        Ok(Self {
+            inner: Some(inner),
+            _lock: lock,
+            _registered: registered,
+        })
+    }
+
+    /// Its temporary path.
+    pub fn path(&self) -> &Path {
+        self.inner.as_ref().map_or(Path::new(""), |d| d.path())
+    }
+
+    /// Renames it to `target`, which must not exist (not even empty).
+    pub fn persist(mut self, target: &Path) -> io::Result<()> {
+        let Some(inner) = self.inner.take() else {
+            return Err(io::Error::other("temporary folder already persisted"));
+        };
+        let renamed = rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            inner.path(),
+            rustix::fs::CWD,
+            target,
+            rustix::fs::RenameFlags::NOREPLACE,
+        );
+        match renamed {
+            Ok(()) => {
+                // Renamed away: nothing left to delete.
+                let _ = inner.keep();
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+fn lock_exclusive(file: &File) -> io::Result<()> {
+    file.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::Error(e) => e,
+        std::fs::TryLockError::WouldBlock => {
+            io::Error::other("temporary file locked by another process")
+        }
+    })
+}
+
+/// Removes the `.docseal-tmp-*` leftovers in `dir` that no live process
+/// holds (their writer was killed). Best effort: returns how many it removed.
+pub fn remove_stale(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mine = registry().clone();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) || mine.contains(&path) {
+            continue;
+        }
+        let Ok(handle) = File::open(&path) else {
+            continue;
+        };
+        if handle.try_lock().is_err() {
+            continue; // a live writer's
+        }
+        let gone = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed += usize::from(gone.is_ok());
+    }
+    removed
+}
 
 /// Writes `bytes` to `path` atomically (replacing any existing file).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, false, |file| file.write_all(bytes))
+}
+
+/// The folder a path is in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Creates `path` atomically with what `fill` writes; when `no_clobber`,
@@ -18,28 +242,17 @@ pub fn write_atomic_with(
     no_clobber: bool,
     fill: impl FnOnce(&mut File) -> io::Result<()>,
 ) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".docseal-tmp-")
-        .tempfile_in(dir)?;
+    let dir = parent_dir(path);
+    let mut temp = TempFile::new_in(dir)?;
     // Temporary files are created 0600; what docseal writes is meant to be
     // read (bundles, reports), so give it the usual 0644 unless `fill` says otherwise.
     {
         use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
+        temp.file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    fill(temp.as_file_mut())?;
-    temp.as_file().sync_all()?;
-    if no_clobber {
-        // persist_noclobber uses link+unlink: fails if the target exists.
-        temp.persist_noclobber(path).map_err(|e| e.error)?;
-    } else {
-        temp.persist(path).map_err(|e| e.error)?;
-    }
+    fill(temp.file())?;
+    temp.persist(path, no_clobber)?;
     sync_dir(dir)
 }
 
@@ -78,5 +291,33 @@ mod tests {
         let err = write_atomic_with(&path, true, |_| Err(io::Error::other("disk full")));
         assert!(err.is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(registry().is_empty());
+    }
+
+    #[test]
+    fn registered_temporaries_are_removed_and_stale_ones_swept_but_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut live = TempFile::new_in(dir.path()).unwrap();
+        live.file().write_all(b"in progress").unwrap();
+        // A leftover of a killed writer: named like ours, locked by nobody.
+        let stale = dir.path().join(format!("{TEMP_PREFIX}killed"));
+        std::fs::write(&stale, b"x").unwrap();
+        // Another process's live temporary: locked, not in our registry.
+        let foreign = dir.path().join(format!("{TEMP_PREFIX}foreign"));
+        std::fs::write(&foreign, b"y").unwrap();
+        let held = File::open(&foreign).unwrap();
+        // Hold it through another open file description, as another process would.
+        held.lock().unwrap();
+        assert_eq!(remove_stale(dir.path()), 1);
+        assert!(!stale.exists() && foreign.exists() && live.path().exists());
+        drop(held);
+        // remove_registered() sweeps every temporary of the process — those
+        // of tests running beside this one too — so it is tested with real
+        // signals in tests/signals.rs instead. The registry itself:
+        let live_path = live.path().to_path_buf();
+        assert!(registry().contains(&live_path));
+        drop(live);
+        assert!(!registry().contains(&live_path), "dropped, unregistered");
+        assert!(!live_path.exists(), "dropped, removed");
     }
 }

@@ -10,7 +10,6 @@
 //! ed25519` (plain or encrypted with PBKDF2 or scrypt) are read here.
 
 use std::fmt;
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -79,6 +78,18 @@ impl<'de> serde::Deserialize<'de> for KeyId {
     }
 }
 
+/// The key ids of the demo keys published in `keys/demo/`: whatever a
+/// keyring says, a signature by one of them proves nothing.
+const DEMO_KEYS: [&str; 2] = [
+    "079c558af2309d3cf3636ed5d38e9f0ae870278a0eaf5774b9d71509a3eb3e7f",
+    "a40897a5bea2868dc61d605811fbcb9218e5030696e339d8adb4da340a319925",
+];
+
+/// Whether `key` is one of docseal's published demo keys.
+pub fn is_demo_key(key: &KeyId) -> bool {
+    DEMO_KEYS.contains(&key.hex().as_str())
+}
+
 /// What went wrong with a key file.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -99,7 +110,7 @@ pub enum KeyError {
         path: PathBuf,
     },
     /// Not a PEM file docseal understands.
-    #[error("{path} is not a valid PEM key: {message}")]
+    #[error("{path} is not a key docseal can read: {message}")]
     Malformed {
         /// The key file.
         path: PathBuf,
@@ -119,13 +130,25 @@ pub enum KeyError {
         path: PathBuf,
     },
     /// A key of another algorithm.
-    #[error("{path} holds a {algorithm} key; docseal signs with Ed25519 only")]
+    #[error(
+        "{path} holds {} {algorithm} key; docseal signs with Ed25519 only",
+        article(algorithm)
+    )]
     NotEd25519 {
         /// The key file.
         path: PathBuf,
         /// The algorithm found.
         algorithm: String,
     },
+    /// The key could not be encoded (or encrypted).
+    #[error("cannot encode the key: {message}")]
+    Encode {
+        /// What the encoder said.
+        message: String,
+    },
+    /// An empty passphrase would make an "encrypted" key that opens with none.
+    #[error("an empty passphrase does not protect a key")]
+    EmptyPassphrase,
     /// A public key was given where a private key is needed.
     #[error("{path} is a public key; signing needs the private key")]
     PublicNotPrivate {
@@ -140,20 +163,47 @@ pub enum KeyError {
     },
 }
 
-impl KeyError {
-    /// How a user can fix it.
-    pub fn hint(&self) -> Option<String> {
-        Some(match self {
-            Self::Exists { .. } => "choose another name with -o, or remove the old key yourself".into(),
-            Self::WrongPassphrase { .. } => "check DOCSEAL_PASSPHRASE or --passphrase-file; the passphrase is the one given when the key was generated".into(),
-            Self::PassphraseRequired { .. } => "set DOCSEAL_PASSPHRASE, pass --passphrase-file FILE, or run on a terminal to be asked".into(),
-            Self::NotEd25519 { .. } => "generate an Ed25519 key: `docseal key generate` or `openssl genpkey -algorithm ed25519`".into(),
-            Self::PublicNotPrivate { .. } => "use the NAME.key.pem file, not NAME.pub.pem".into(),
-            Self::PrivateNotPublic { .. } => "use the NAME.pub.pem file; never share the private key".into(),
-            Self::Malformed { .. } => "expected a PEM file such as one written by `docseal key generate` or `openssl genpkey -algorithm ed25519`".into(),
-            Self::Io { .. } => return None,
-        })
+/// A key file's text; a binary file is malformed, not an I/O error.
+fn read_text(path: &Path) -> Result<String, KeyError> {
+    let bytes = std::fs::read(path).map_err(|source| KeyError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        // It may be a private key in DER: leave no copy behind.
+        zeroize::Zeroize::zeroize(&mut e.into_bytes());
+        KeyError::Malformed {
+            path: path.to_path_buf(),
+            message: "it is binary, not PEM (DER? convert it with `openssl pkey -inform DER`)"
+                .into(),
+        }
+    })
+}
+
+/// `a` or `an`, as English reads the name that follows.
+fn article(name: &str) -> &'static str {
+    // Names starting with a vowel sound: RSA ("ar-"), EC ("ee-"), Ed448 …
+    match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U' | 'R' | 'X' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
+}
+
+/// The PEM text of a key file, with what is wrong said plainly when it is
+/// not PEM at all (the PEM decoder's own messages speak of preambles).
+fn pem_document<'a>(text: &'a str, path: &Path) -> Result<(&'a str, Vec<u8>), KeyError> {
+    let malformed = |message: String| KeyError::Malformed {
+        path: path.to_path_buf(),
+        message,
+    };
+    if !text.contains("-----BEGIN ") {
+        return Err(malformed(if text.trim().is_empty() {
+            "the file is empty".into()
+        } else {
+            "it is not PEM: there is no -----BEGIN line".into()
+        }));
+    }
+    pkcs8::der::pem::decode_vec(text.trim().as_bytes()).map_err(|e| malformed(e.to_string()))
 }
 
 /// A signing key read from a file, with anything worth warning about.
@@ -169,11 +219,15 @@ pub fn generate() -> SigningKey {
     SigningKey::generate(&mut OsRng)
 }
 
-/// PKCS#8 v1 PEM of a private key, encrypted when a passphrase is given.
+/// PKCS#8 v1 PEM of a private key, encrypted when a passphrase is given
+/// (which must not be empty).
 pub fn private_key_pem(
     key: &SigningKey,
     passphrase: Option<&[u8]>,
-) -> Result<Zeroizing<String>, String> {
+) -> Result<Zeroizing<String>, KeyError> {
+    if passphrase.is_some_and(<[u8]>::is_empty) {
+        return Err(KeyError::EmptyPassphrase);
+    }
     let seed = Zeroizing::new(key.to_bytes());
     // CurvePrivateKey ::= OCTET STRING (RFC 8410): 0x04 0x20 then the seed.
     let mut inner = Zeroizing::new([0u8; 34]);
@@ -201,7 +255,9 @@ pub fn private_key_pem(
                 Ok(doc.to_pem("PRIVATE KEY", LineEnding::LF)?)
             }),
     };
-    pem.map_err(|e| e.to_string())
+    pem.map_err(|e| KeyError::Encode {
+        message: e.to_string(),
+    })
 }
 
 /// scrypt cost: N = 2^14, r = 8, p = 1 (16 MiB). The same as
@@ -240,10 +296,7 @@ pub fn write_key_pair(
             return Err(KeyError::Exists { path: path.clone() });
         }
     }
-    let pem = private_key_pem(key, passphrase).map_err(|message| KeyError::Malformed {
-        path: private_path.clone(),
-        message,
-    })?;
+    let pem = private_key_pem(key, passphrase)?;
     write_new(&private_path, pem.as_bytes(), 0o600)?;
     if let Err(e) = write_new(
         &public_path,
@@ -263,30 +316,26 @@ fn with_suffix(base: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Creates a file that must not exist yet, with `mode`, and syncs it.
+/// Creates a file that must not exist yet, with `mode`, atomically: a
+/// failure leaves nothing behind, not even half a key.
 fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeyError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let io = |source| KeyError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(path)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                KeyError::Exists {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                io(e)
+    use std::os::unix::fs::PermissionsExt;
+    crate::fsutil::write_atomic_with(path, true, |file| {
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        file.write_all(bytes)
+    })
+    .map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AlreadyExists {
+            KeyError::Exists {
+                path: path.to_path_buf(),
             }
-        })?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(io)
+        } else {
+            KeyError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
 }
 
 /// Reads a private key. `passphrase` is called only when the key is encrypted.
@@ -294,12 +343,7 @@ pub fn read_private_key(
     path: &Path,
     passphrase: &mut dyn FnMut() -> Option<Zeroizing<String>>,
 ) -> Result<LoadedKey, KeyError> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|source| KeyError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?,
-    );
+    let text = Zeroizing::new(read_text(path)?);
     let mut warnings = Vec::new();
     if let Ok(meta) = std::fs::metadata(path) {
         use std::os::unix::fs::PermissionsExt;
@@ -326,14 +370,14 @@ pub fn parse_private_key(
         path: path.to_path_buf(),
         message,
     };
-    let (label, der) = pkcs8::der::pem::decode_vec(text.trim().as_bytes())
-        .map_err(|e| malformed(e.to_string()))?;
+    let (label, der) = pem_document(text, path)?;
     let der = Zeroizing::new(der);
     match label {
         "PRIVATE KEY" => signing_key_from_info(&der, path),
         "ENCRYPTED PRIVATE KEY" => {
             let info =
                 EncryptedPrivateKeyInfo::from_der(&der).map_err(|e| malformed(e.to_string()))?;
+            check_kdf_cost(&info.encryption_algorithm).map_err(malformed)?;
             let pass = passphrase().ok_or_else(|| KeyError::PassphraseRequired {
                 path: path.to_path_buf(),
             })?;
@@ -361,6 +405,49 @@ pub fn parse_private_key(
         "RSA PRIVATE KEY" => Err(not_ed25519(path, "RSA")),
         "EC PRIVATE KEY" => Err(not_ed25519(path, "EC")),
         other => Err(malformed(format!("unexpected PEM label {other:?}"))),
+    }
+}
+
+/// The most memory scrypt may ask (`128 · r · N` bytes): OpenSSL's default
+/// limit, twice what docseal writes.
+const MAX_SCRYPT_MEMORY: u64 = 32 << 20;
+/// The most scrypt passes (`p`); docseal and OpenSSL write 1.
+const MAX_SCRYPT_PARALLELISM: u16 = 16;
+/// The most PBKDF2 iterations; OpenSSL writes 2048, guidance for
+/// PBKDF2-HMAC-SHA256 today is 600,000.
+const MAX_PBKDF2_ITERATIONS: u32 = 1_000_000;
+
+/// Refuses key derivation parameters that would take hours or terabytes
+/// before the passphrase can even be tried: the file says how costly its
+/// own decryption is, and it may lie.
+fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme<'_>) -> Result<(), String> {
+    use pkcs8::pkcs5::pbes2::Kdf;
+    let pkcs8::pkcs5::EncryptionScheme::Pbes2(params) = scheme else {
+        return Ok(());
+    };
+    match &params.kdf {
+        Kdf::Pbkdf2(pbkdf2) if pbkdf2.iteration_count > MAX_PBKDF2_ITERATIONS => Err(format!(
+            "its PBKDF2 asks {} iterations; docseal reads keys of at most {MAX_PBKDF2_ITERATIONS}",
+            pbkdf2.iteration_count
+        )),
+        Kdf::Scrypt(scrypt) => {
+            let memory = 128u64
+                .saturating_mul(u64::from(scrypt.block_size))
+                .saturating_mul(scrypt.cost_parameter);
+            if memory > MAX_SCRYPT_MEMORY || scrypt.parallelization > MAX_SCRYPT_PARALLELISM {
+                Err(format!(
+                    "its scrypt asks N = {}, r = {}, p = {}; docseal reads keys of at most \
+                     {} MiB (128 · r · N) and p = {MAX_SCRYPT_PARALLELISM}",
+                    scrypt.cost_parameter,
+                    scrypt.block_size,
+                    scrypt.parallelization,
+                    MAX_SCRYPT_MEMORY >> 20
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
     }
 }
 
@@ -415,10 +502,7 @@ fn signing_key_from_info(der: &[u8], path: &Path) -> Result<SigningKey, KeyError
 
 /// Reads an SPKI PEM public key.
 pub fn read_public_key(path: &Path) -> Result<VerifyingKey, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = read_text(path)?;
     parse_public_key(&text, path)
 }
 
@@ -428,8 +512,7 @@ pub fn parse_public_key(text: &str, path: &Path) -> Result<VerifyingKey, KeyErro
         path: path.to_path_buf(),
         message,
     };
-    let (label, der) = pkcs8::der::pem::decode_vec(text.trim().as_bytes())
-        .map_err(|e| malformed(e.to_string()))?;
+    let (label, der) = pem_document(text, path)?;
     match label {
         "PUBLIC KEY" => {}
         "PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
@@ -531,6 +614,15 @@ mod tests {
             ),
             Err(KeyError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn the_published_demo_keys_are_known_as_demo_keys() {
+        for file in ["keys/demo/kz-demo.pub.pem", "keys/demo/rs-demo.pub.pem"] {
+            let key = read_public_key(Path::new(file)).unwrap();
+            assert!(is_demo_key(&KeyId::of(&key)), "{file}");
+        }
+        assert!(!is_demo_key(&KeyId::of(&generate().verifying_key())));
     }
 
     #[test]

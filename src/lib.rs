@@ -11,6 +11,8 @@
 //!
 //! - [`document::Document`]: a JSON document read strictly (duplicate keys
 //!   refused) with its exact bytes, so errors point at `line:column`.
+//! - [`finding::Finding`]: one problem found in a document, with its
+//!   [`finding::Level`], its stable [`finding::RuleId`] and its position.
 //! - [`schema::CompiledSchema`]: a JSON Schema (built-in or user, any draft)
 //!   compiled once, resolving `$ref`s offline only.
 //! - [`validate::Checker`]: validates many documents, producing
@@ -18,61 +20,57 @@
 //!   JUnit or GitHub annotations.
 //! - [`digest`]: streaming SHA-256/SHA-512 and the `sha256:<hex>` text form.
 //! - [`canonical`]: RFC 8785 canonical bytes, the statement's identity.
-//! - [`keys`], [`keyring`]: Ed25519 key files (OpenSSL-compatible) and trust.
-//! - [`bundle`]: sealing, co-signing and verifying BagIt-in-zip bundles.
+//! - [`keys`], [`keyring`]: Ed25519 key files (OpenSSL-compatible); the
+//!   keyring says whose each key is, as what, and when it counts.
+//! - [`bundle`]: the BagIt-in-zip bundle: formats, readers, the seal and
+//!   cosign workflows, inspect and extract.
+//! - [`verify`]: every check, the policy, and the verdict — authentic,
+//!   intact but not vouched for, or not authentic.
+//! - [`party`], [`utc`]: party codes and roles; instants at second precision.
 //! - [`import`]: plain text to a statement with exact spans.
 //! - [`lint`]: what a schema cannot see (homoglyphs, numbering, dates, …).
 //! - [`archive`]: content-addressed store, Merkle log, catalog.
-//! - [`report_html`]: a verification report people can read.
+//! - [`tlog`]: the log as C2SP tlog-tiles (hash tiles, entry bundles, proofs from O(log N) tiles).
 //!
 //! # Example
 //!
-//! Validate the reference statement, seal it with the Kazakh demo key, and
-//! verify the bundle against the demo keyring:
+//! Seal the reference statement exactly as `docseal seal` does (validation,
+//! lints, the validation record, the deterministic zip), then verify it
+//! against a keyring that trusts the sealer's key:
 //!
 //! ```
-//! use docseal::bundle::{verify, writer};
-//! use docseal::validate::{CheckOptions, Checker};
+//! use docseal::bundle::seal::{self, AskedIdentity, SealRequest};
+//! use docseal::keyring::{Keyring, TrustSet};
+//! use docseal::verify::{self, PolicyChoice, Verdict, VerifyOptions};
 //!
-//! // validate
-//! let statement = std::fs::read("statements/kz-rs-2026-02-27.json")?;
-//! let report = Checker::new(CheckOptions::default())?.check_bytes("kz-rs.json", statement.clone());
-//! assert!(report.is_valid(), "{:?}", report.findings());
-//!
-//! // seal
-//! let key = docseal::keys::read_private_key("keys/demo/kz-demo.key.pem".as_ref(), &mut || None)?.key;
-//! let schema = docseal::schema::joint_statement(Default::default())?;
+//! let keyring = Keyring::open("tests/data/keyring".as_ref())?;
+//! let key = docseal::keys::read_private_key("tests/data/keys/kz-test.key.pem".as_ref(), &mut || None)?.key;
 //! let dir = tempfile::tempdir()?;
-//! let bundle = dir.path().join("kz-rs.zip");
-//! writer::seal(
-//!     &writer::SealInput {
-//!         id: "kz-rs-2026-02-27".into(),
-//!         statement_digest: docseal::canonical::canonical_digest(&statement)?,
-//!         statement,
-//!         source_text: Some("statements/kz-rs-2026-02-27.txt".into()),
-//!         attachments: vec![],
-//!         schema: ("joint-statement.schema.json".into(), schema.bytes.to_vec()),
-//!         validation: b"{}\n".to_vec(),
-//!         description: "Joint statement of Kazakhstan and Serbia".into(),
-//!         organization: "Republic of Kazakhstan; Republic of Serbia".into(),
-//!         signer: writer::Signer {
-//!             key: &key,
-//!             party: "KZ".into(),
-//!             signer: "Presidential Administration (demo key)".into(),
-//!             role: "signatory".into(),
-//!             time: time::macros::datetime!(2026-02-27 10:00 UTC),
-//!         },
-//!         progress: None,
-//!     },
-//!     &bundle,
-//! )?;
+//! let sealed = seal::seal(SealRequest {
+//!     statement: "statements/kz-rs-2026-02-27.json".as_ref(),
+//!     source_text: Some("statements/kz-rs-2026-02-27.txt".as_ref()),
+//!     attachments: &[],
+//!     lints: Default::default(),
+//!     // Who signs comes from the keyring's entry for the key.
+//!     signer: seal::signer_identity(&key, &keyring, AskedIdentity::default())?,
+//!     time: docseal::utc::UtcTime::parse_strict("2026-02-27T10:00:00Z")?,
+//!     output: Some(dir.path().join("kz-rs.zip")),
+//!     progress: None,
+//!     tsa: None, // no network without a time-stamping authority
+//! })?;
+//! assert_eq!(sealed.warnings.len(), 1, "the homoglyph in paragraph 12 is recorded");
 //!
-//! // verify, with the trust of the keyring
-//! let keyring = docseal::keyring::Keyring::open("keys".as_ref())?;
-//! let policy = verify::Policy { require_parties: vec!["KZ".into()], all_parties: false };
-//! let checked = verify::verify_path(&bundle, keyring.policy(), &policy)?;
-//! assert!(checked.ok());
-//! assert!(checked.demo_keys_used, "the demo keys prove nothing, and the report says so");
+//! // Only Kazakhstan has signed: by default every signatory party must.
+//! let options = VerifyOptions {
+//!     trust: &TrustSet::from_keyring(&keyring),
+//!     policy: &PolicyChoice::default(),
+//!     evidence: None,
+//!     progress: &verify::no_progress,
+//! };
+//! let report = verify::verify_path(&sealed.path, &options)?;
+//! assert_eq!(report.verdict, Verdict::NotAuthentic);
+//! assert!(report.reasons.iter().any(|r| r.contains("RS (Republic of Serbia) has not signed")));
+//! assert!(report.is_intact(), "nothing was altered");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -82,12 +80,17 @@ pub mod canonical;
 pub mod config;
 pub mod digest;
 pub mod document;
+pub mod finding;
 pub mod fsutil;
 pub mod import;
 pub mod keyring;
 pub mod keys;
 pub mod lint;
+pub mod party;
 pub mod report;
-pub mod report_html;
 pub mod schema;
+pub mod timestamp;
+pub mod tlog;
+pub mod utc;
 pub mod validate;
+pub mod verify;

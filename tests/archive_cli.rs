@@ -2,60 +2,22 @@
 //! kind of tampering, crash safety under SIGKILL, concurrent writers.
 #![allow(clippy::unwrap_used)]
 
+mod archive_support;
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
+use archive_support::*;
 use common::{docseal, run};
+use docseal::archive::Archive;
 
-/// Seals the reference statement under another id (so that each is a
-/// distinct statement), signed by both demo keys.
-fn bundle(dir: &Path, id: &str) -> PathBuf {
-    let mut value: serde_json::Value =
-        serde_json::from_slice(&std::fs::read("statements/kz-rs-2026-02-27.json").unwrap())
-            .unwrap();
-    value["id"] = id.into();
-    let json = dir.join(format!("{id}.json"));
-    std::fs::write(&json, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
-    let out = dir.join(format!("{id}.zip"));
-    let (code, _, err) = run(docseal()
-        .arg("seal")
-        .arg(&json)
-        .args(["--key", "keys/demo/kz-demo.key.pem", "-o"])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", "1772186400"));
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(docseal()
-        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem"])
-        .arg(&out)
-        .env("SOURCE_DATE_EPOCH", "1772186400"));
-    assert_eq!(code, 0, "{err}");
-    out
-}
-
-fn archive(dir: &Path) -> Command {
-    let mut cmd = docseal();
-    cmd.env("DOCSEAL_ARCHIVE", dir.join("archive"))
-        .arg("archive");
-    cmd
-}
-
-fn audit(dir: &Path) -> (i32, serde_json::Value) {
-    let (code, out, err) = run(archive(dir).args(["audit", "--format", "json"]));
-    (
-        code,
-        serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}")),
-    )
-}
-
-fn failed(report: &serde_json::Value) -> Vec<String> {
-    report["report"]["findings"]
-        .as_array()
+fn bundles_of(archive: &Archive) -> Vec<docseal::digest::Sha256Digest> {
+    archive
+        .entries()
         .unwrap()
         .iter()
-        .filter(|f| f["status"] == "fail")
-        .map(|f| f["code"].as_str().unwrap().to_string())
+        .filter_map(|e| e.bundle())
         .collect()
 }
 
@@ -66,37 +28,40 @@ fn ingest_versions_catalog_and_proofs() {
     let first = bundle(d, "kz-rs-2026-02-27");
     let (code, out, err) = run(archive(d).arg("add").arg(&first));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("added as log entry 0"), "{out}");
-    assert!(err.contains("creating a new archive"), "{err}");
+    // Entry 0 records the trust it was judged under.
+    assert!(out.contains("added as log entry 1"), "{out}");
+    assert!(
+        err.contains("creating a new archive") && err.contains("log entry 0 records the keyring"),
+        "{err}"
+    );
     // Again: nothing changes.
-    let entries_before = std::fs::read(d.join("archive/log/entries.jsonl")).unwrap();
+    let cp_before = std::fs::read(d.join("archive/log/checkpoint")).unwrap();
     let (code, out, _) = run(archive(d).arg("add").arg(&first));
     assert_eq!(code, 0);
     assert!(
-        out.contains("already in the archive as log entry 0; nothing changed")
-            || out.contains("nothing changed"),
+        out.contains("already in the archive as log entry 1 ("),
         "{out}"
     );
     assert_eq!(
-        std::fs::read(d.join("archive/log/entries.jsonl")).unwrap(),
-        entries_before
+        std::fs::read(d.join("archive/log/checkpoint")).unwrap(),
+        cp_before
     );
-    // A new version of the same statement: a new entry linked to the first.
+    // Another bundle of the same statement, signed the other way round: a
+    // new version, the latest (same times, same signatures, logged later).
     let second = d.join("v2.zip");
-    run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--key",
-            "keys/demo/rs-demo.key.pem",
-            "-o",
-        ])
-        .arg(&second));
+    common::seal_with(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        None,
+        common::RS_KEY,
+        common::KEYRING,
+        &second,
+    );
+    common::cosign_with(&second, common::KZ_KEY, common::KEYRING);
     let cp1 = std::fs::read_to_string(d.join("archive/log/checkpoint")).unwrap();
     let (code, out, _) = run(archive(d).arg("add").arg(&second));
     assert_eq!(code, 0);
     assert!(
-        out.contains("added as log entry 1") && out.contains("a new version of"),
+        out.contains("added as log entry 2") && out.contains("the new latest version, after"),
         "{out}"
     );
     let (_, out, _) = run(archive(d).args(["show", "kz-rs-2026-02-27", "--format", "json"]));
@@ -104,6 +69,7 @@ fn ingest_versions_catalog_and_proofs() {
     let versions = shown["versions"].as_array().unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[1]["supersedes"], versions[0]["bundle"]);
+    assert_eq!(versions[1]["latest"], true);
     // list and search.
     let (_, out, _) = run(archive(d).args([
         "list",
@@ -129,6 +95,12 @@ fn ingest_versions_catalog_and_proofs() {
     let (code, out, _) = run(archive(d).args(["search", "Trans-Caspian", "--format", "json"]));
     assert_eq!(code, 0);
     let hits: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Each record once, at its latest version.
+    assert_eq!(hits["hits"].as_array().unwrap().len(), 1, "{hits}");
+    assert_eq!(
+        hits["hits"][0]["statement"]["bundle"],
+        versions[1]["bundle"]
+    );
     assert!(
         hits["hits"][0]["snippet"]
             .as_str()
@@ -174,6 +146,7 @@ fn ingest_versions_catalog_and_proofs() {
     let forged = std::fs::read_to_string(&proof)
         .unwrap()
         .replace("\"ingested_at\": \"20", "\"ingested_at\": \"19");
+    assert_ne!(forged, std::fs::read_to_string(&proof).unwrap());
     std::fs::write(d.join("forged.json"), forged).unwrap();
     let (code, _, err) = run(docseal()
         .args(["archive", "check-proof"])
@@ -187,189 +160,128 @@ fn ingest_versions_catalog_and_proofs() {
         .arg("--archive-key")
         .arg("keys/demo/kz-demo.pub.pem"));
     assert_eq!(code, 1);
-    // consistency with the first checkpoint.
+    // consistency with the earlier checkpoint.
     let old = d.join("old-checkpoint");
     std::fs::write(&old, cp1).unwrap();
     let (code, out, _) = run(archive(d).arg("consistency").arg(&old));
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("ok: the log of size 2 extends the log of size 1"),
+        out.starts_with("ok: the log of size 3 extends the log of size 2"),
         "{out}"
     );
     // reindex rebuilds the same catalog.
     std::fs::remove_file(d.join("archive/catalog.sqlite")).unwrap();
-    let (code, _, _) = run(archive(d).arg("reindex"));
-    assert_eq!(code, 0);
+    let (code, out, err) = run(archive(d).arg("reindex"));
+    assert_eq!(code, 0, "{out}{err}");
+    audit_passes(d);
     let (code, _, _) = run(archive(d).args(["search", "Trans-Caspian"]));
     assert_eq!(code, 0);
-    assert_eq!(audit(d).0, 0);
+}
+
+#[test]
+fn an_older_seal_added_later_is_kept_but_does_not_become_the_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let json = statement(d, "kz-rs-2026-02-27", None);
+    let cosigned = common::seal_and_cosign(&json, None, &d.join("both.zip"));
+    let kz_only = d.join("kz.zip");
+    common::seal_with(&json, None, common::KZ_KEY, common::KEYRING, &kz_only);
+    let (code, _, err) = run(archive(d).arg("add").arg(&cosigned));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(archive(d).args(["add", "--allow-partial"]).arg(&kz_only));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("an earlier version: the latest stays"),
+        "{out}"
+    );
+    let (_, out, _) = run(archive(d).args(["list", "--format", "json"]));
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let statements = listed["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 1, "{listed}");
+    assert_eq!(statements[0]["signatures"], 2, "{listed}");
+    let (_, out, _) = run(archive(d).args(["show", "kz-rs-2026-02-27", "--format", "json"]));
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 2);
+    // `get` and `proof` of the id give the latest version.
+    let out_file = d.join("got.zip");
+    run(archive(d)
+        .args(["get", "kz-rs-2026-02-27", "-o"])
+        .arg(&out_file));
+    assert_eq!(
+        std::fs::read(&out_file).unwrap(),
+        std::fs::read(&cosigned).unwrap()
+    );
+    audit_passes(d);
+}
+
+#[test]
+fn another_statement_under_an_archived_id_needs_supersede() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let first = bundle(d, "shared-id");
+    let other_json = statement(d, "shared-id", Some("A different statement"));
+    let other = common::seal_and_cosign(&other_json, None, &d.join("other.zip"));
+    run(archive(d).arg("add").arg(&first));
+    let cp = std::fs::read(d.join("archive/log/checkpoint")).unwrap();
+    let (code, _, err) = run(archive(d).arg("add").arg(&other));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("holds another statement under the id \"shared-id\"")
+            && err.contains("nothing was added")
+            && err.contains("--supersede shared-id"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("archive/log/checkpoint")).unwrap(), cp);
+    // With leave, it is the new latest version.
+    let (code, out, err) = run(archive(d)
+        .args(["add", "--supersede", "shared-id"])
+        .arg(&other));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("the new latest version"), "{out}");
+    let (_, out, _) = run(archive(d).args(["list", "--format", "json"]));
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed["statements"][0]["title"], "A different statement");
+    assert_eq!(listed["statements"].as_array().unwrap().len(), 1);
+    audit_passes(d);
 }
 
 #[test]
 fn a_bundle_that_fails_verification_is_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let good = bundle(d, "good-one");
-    run(archive(d).arg("add").arg(&good));
-    let entries = std::fs::read(d.join("archive/log/entries.jsonl")).unwrap();
-    // Only one signature: --all-parties refuses it.
     let single = d.join("single.zip");
-    run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--key",
-            "keys/demo/kz-demo.key.pem",
-            "-o",
-        ])
-        .arg(&single));
-    let (code, _, err) = run(archive(d).args(["add", "--all-parties"]).arg(&single));
+    common::seal_with(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        None,
+        common::KZ_KEY,
+        common::KEYRING,
+        &single,
+    );
+    // Into a missing archive: not even the folder is made.
+    let (code, _, err) = run(archive(d).arg("add").arg(&single));
     assert_eq!(code, 1);
     assert!(
-        err.contains("FAIL  policy") && err.contains("was not added"),
+        err.contains("FAIL  policy") && err.contains("nothing was added"),
         "{err}"
     );
+    assert!(!d.join("archive").exists());
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 1, "only the bundle");
+    // Into an existing one: nothing changes.
+    let good = bundle(d, "good-one");
+    run(archive(d).arg("add").arg(&good));
+    let checkpoint = std::fs::read(d.join("archive/log/checkpoint")).unwrap();
+    let (code, _, err) = run(archive(d).args(["add", "--all-parties"]).arg(&single));
+    assert_eq!(code, 1);
+    assert!(err.contains("nothing was added"), "{err}");
     assert_eq!(
-        std::fs::read(d.join("archive/log/entries.jsonl")).unwrap(),
-        entries
+        std::fs::read(d.join("archive/log/checkpoint")).unwrap(),
+        checkpoint
     );
-    let objects: usize = walk(&d.join("archive/objects")).len();
-    assert_eq!(objects, 1);
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        if e.path().is_dir() {
-            out.extend(walk(&e.path()));
-        } else {
-            out.push(e.path());
-        }
-    }
-    out
-}
-
-fn make_writable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).unwrap();
-}
-
-#[test]
-fn audit_names_every_kind_of_tampering() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let bundles: Vec<PathBuf> = (0..3)
-        .map(|i| bundle(d, &format!("statement-{i}")))
-        .collect();
-    let (code, _, err) = run(archive(d).arg("add").args(&bundles));
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(audit(d).0, 0);
-    let root = d.join("archive");
-    let pristine = d.join("pristine");
-    copy_dir(&root, &pristine);
-    let reset = || {
-        std::fs::remove_dir_all(&root).unwrap();
-        copy_dir(&pristine, &root);
-    };
-    let objects = walk(&root.join("objects"));
-
-    // An altered object.
-    make_writable(&objects[0]);
-    let mut bytes = std::fs::read(&objects[0]).unwrap();
-    let mid = bytes.len() / 2;
-    bytes[mid] ^= 1;
-    std::fs::write(&objects[0], bytes).unwrap();
-    let (code, report) = audit(d);
-    assert_eq!(code, 1);
-    assert!(
-        failed(&report).contains(&"object.modified".to_string()),
-        "{report:#}"
-    );
-    reset();
-
-    // A deleted object.
-    std::fs::remove_file(&objects[1]).unwrap();
-    let (code, report) = audit(d);
-    assert_eq!(code, 1);
-    assert!(
-        failed(&report).contains(&"object.missing".to_string()),
-        "{report:#}"
-    );
-    reset();
-
-    // An edited log line (the ingest time of entry 1).
-    let log = root.join("log/entries.jsonl");
-    let text = std::fs::read_to_string(&log).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let edited = lines[1].replace("\"ingested_at\":\"20", "\"ingested_at\":\"19");
-    std::fs::write(&log, format!("{}\n{edited}\n{}\n", lines[0], lines[2])).unwrap();
-    let (code, report) = audit(d);
-    assert_eq!(code, 1);
-    assert!(
-        failed(&report).contains(&"log.rewritten".to_string()),
-        "{report:#}"
-    );
-    reset();
-
-    // Reordered lines.
-    std::fs::write(&log, format!("{}\n{}\n{}\n", lines[1], lines[0], lines[2])).unwrap();
-    let (code, report) = audit(d);
-    assert_eq!(code, 1);
-    assert!(
-        failed(&report).contains(&"log.order".to_string()),
-        "{report:#}"
-    );
-    reset();
-
-    // A truncated log (the last entry removed).
-    std::fs::write(&log, format!("{}\n{}\n", lines[0], lines[1])).unwrap();
-    let (code, report) = audit(d);
-    assert_eq!(code, 1);
-    let codes = failed(&report);
-    assert!(codes.contains(&"log.truncated".to_string()), "{report:#}");
-    reset();
-
-    // A replaced checkpoint (signed by another key).
-    let other = docseal::keys::generate();
-    let forged = docseal::archive::log::sign_checkpoint(
-        &docseal::archive::log::Checkpoint {
-            origin: "docseal.archive/forged".into(),
-            size: 2,
-            root: [0; 32],
-        },
-        &other,
-    );
-    std::fs::write(root.join("log/checkpoint"), forged).unwrap();
-    let (code, report) = audit(d);
-    assert_eq!(code, 1);
-    assert!(
-        failed(&report).contains(&"checkpoint.signature".to_string()),
-        "{report:#}"
-    );
-    reset();
-
-    // A foreign file among the objects.
-    std::fs::write(root.join("objects/sha256/notes.txt"), "hello").unwrap();
-    let (code, report) = audit(d);
-    assert_eq!(code, 1);
-    assert!(
-        failed(&report).contains(&"object.foreign".to_string()),
-        "{report:#}"
-    );
-    reset();
-    assert_eq!(audit(d).0, 0);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
+    assert_eq!(walk(&d.join("archive/objects")).len(), 1);
+    // A missing file: exit 2, and it says nothing was added.
+    let (code, _, err) = run(archive(d).arg("add").arg(d.join("missing.zip")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nothing was added"), "{err}");
 }
 
 #[test]
@@ -398,29 +310,22 @@ fn killed_ingests_never_leave_the_archive_inconsistent() {
             "round {round} (killed after {delay_ms} ms): {report:#}"
         );
         // Every logged entry has its complete object.
-        let archive = docseal::archive::Archive::open(&d.join("archive")).unwrap();
-        for entry in archive.entries().unwrap() {
-            let bytes = std::fs::read(archive.object_path(&entry.bundle)).unwrap();
-            assert_eq!(
-                docseal::digest::Sha256Digest::of_bytes(&bytes),
-                entry.bundle
-            );
+        let archive = Archive::open(&d.join("archive")).unwrap();
+        for bundle in bundles_of(&archive) {
+            let bytes = std::fs::read(archive.object_path(&bundle)).unwrap();
+            assert_eq!(docseal::digest::Sha256Digest::of_bytes(&bytes), bundle);
         }
     }
     // Finishing the job records each bundle exactly once.
     let (code, _, err) = run(archive(d).arg("add").args(&bundles));
     assert_eq!(code, 0, "{err}");
-    let archive = docseal::archive::Archive::open(&d.join("archive")).unwrap();
-    let mut seen: Vec<_> = archive
-        .entries()
-        .unwrap()
-        .iter()
-        .map(|e| e.bundle)
-        .collect();
+    let archive = Archive::open(&d.join("archive")).unwrap();
+    let mut seen = bundles_of(&archive);
     assert_eq!(seen.len(), 4);
+    seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), 4);
-    assert_eq!(audit(d).0, 0);
+    audit_passes(d);
 }
 
 #[test]
@@ -430,7 +335,7 @@ fn eight_concurrent_writers_record_every_bundle_once() {
     let bundles: Vec<PathBuf> = (0..8)
         .map(|i| bundle(d, &format!("concurrent-{i}")))
         .collect();
-    run(archive(d).arg("init"));
+    // No `init`: the first adds create the archive, all at once.
     let children: Vec<_> = (0..8)
         .map(|i| {
             // Each process adds its own bundle and its neighbour's: overlaps on purpose.
@@ -452,14 +357,79 @@ fn eight_concurrent_writers_record_every_bundle_once() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let archive = docseal::archive::Archive::open(&d.join("archive")).unwrap();
+    let archive = Archive::open(&d.join("archive")).unwrap();
     let entries = archive.entries().unwrap();
-    assert_eq!(entries.len(), 8);
-    let mut ids: Vec<&str> = entries.iter().map(|e| e.statement_id.as_str()).collect();
+    // One trust entry, eight bundles.
+    assert_eq!(entries.len(), 9);
+    let mut ids: Vec<&str> = entries.iter().filter_map(|e| e.statement_id()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 8);
-    assert_eq!(audit(d).0, 0);
+    audit_passes(d);
+}
+
+#[test]
+fn no_command_overwrites_a_file_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let b = bundle(d, "kept");
+    run(archive(d).arg("add").arg(&b));
+    for command in ["proof", "get"] {
+        let out = d.join(format!("{command}.out"));
+        std::fs::write(&out, "precious").unwrap();
+        let (code, _, err) = run(archive(d).args([command, "kept", "-o"]).arg(&out));
+        assert_eq!(code, 2, "{command}: {err}");
+        assert!(
+            err.contains("already exists; nothing was overwritten"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
+        let (code, _, err) = run(archive(d)
+            .args([command, "kept", "--force", "-o"])
+            .arg(&out));
+        assert_eq!(code, 0, "{command}: {err}");
+        assert_ne!(
+            std::fs::read_to_string(&out).unwrap_or_default(),
+            "precious"
+        );
+    }
+}
+
+#[test]
+fn consistency_blames_the_file_given_and_check_proof_refuses_unknown_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let b = bundle(d, "one");
+    run(archive(d).arg("add").arg(&b));
+    // Another archive's checkpoint, and garbage.
+    let other = tempfile::tempdir().unwrap();
+    run(docseal()
+        .args(["archive", "init", "--archive"])
+        .arg(other.path().join("a")));
+    for file in [other.path().join("a/log/checkpoint"), b.clone()] {
+        let (code, _, err) = run(archive(d).arg("consistency").arg(&file));
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains(&format!(
+                "{} is not a checkpoint of this archive",
+                file.display()
+            )) && err.contains("the archive is not at fault")
+                && !err.contains("damaged"),
+            "{err}"
+        );
+    }
+    let proof = d.join("p.json");
+    run(archive(d).args(["proof", "one", "-o"]).arg(&proof));
+    let text = std::fs::read_to_string(&proof).unwrap();
+    assert!(text.contains("\"version\": 2"), "{text}");
+    std::fs::write(&proof, text.replace("\"version\": 2", "\"version\": 4")).unwrap();
+    let (code, _, err) = run(docseal()
+        .args(["archive", "check-proof"])
+        .arg(&proof)
+        .arg("--archive-key")
+        .arg(d.join("archive/key/archive.pub.pem")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("proof version 4 is not known"), "{err}");
 }
 
 #[test]
@@ -477,6 +447,56 @@ fn errors_are_clear() {
     let (code, _, err) = run(archive(d).args(["show", "nothing-here"]));
     assert_eq!(code, 2);
     assert!(err.contains("nothing in the archive matches"), "{err}");
-    let (code, _, err) = run(archive(d).arg("add").arg(d.join("missing.zip")));
-    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn a_version_1_archive_is_upgraded_in_place_with_its_roots_and_proofs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = common::data().join("archive-v1");
+    copy_dir(&data.join("archive"), &d.join("archive"));
+    let (code, _, err) = run(archive(d).arg("list"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("layout version 1") && err.contains("archive upgrade"),
+        "{err}"
+    );
+    let (code, _, err) = run(archive(d).arg("upgrade"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("2 entries replayed into tiles with the same roots, 3 checkpoints kept"),
+        "{err}"
+    );
+    assert!(!d.join("archive/log/entries.jsonl").exists());
+    // The old proof and checkpoint still hold against the upgraded archive.
+    let key = d.join("archive/key/archive.pub.pem");
+    let (code, out, err) = run(docseal()
+        .args(["archive", "check-proof"])
+        .arg(data.join("proof-v1-first.json"))
+        .arg("--archive-key")
+        .arg(&key)
+        .arg(data.join("v1-first.zip")));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok: v1-first"), "{out}");
+    let (code, out, err) = run(archive(d).arg("consistency").arg(data.join("checkpoint-1")));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("ok: the log of size 3 extends the log of size 1"),
+        "{out}"
+    );
+    let (_, out, _) = run(archive(d).args(["list", "--format", "json"]));
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        listed["statements"].as_array().unwrap().len(),
+        2,
+        "{listed}"
+    );
+    let (code, report) = audit(d);
+    assert_eq!(code, 0, "{report:#}");
+    // New ingests go on top.
+    let b = bundle(d, "after-upgrade");
+    let (code, out, err) = run(archive(d).arg("add").arg(&b));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("added as log entry 3"), "{out}");
+    audit_passes(d);
 }

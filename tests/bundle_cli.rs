@@ -12,11 +12,17 @@ use common::{docseal, run};
 
 use common::EPOCH;
 
+/// `verify --format json` under the test keyring (unless `extra` names other trust).
 fn verify(path: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let (code, out, err) = run(docseal()
-        .args(["verify", "--format", "json"])
-        .args(extra)
-        .arg(path));
+    let mut cmd = docseal();
+    cmd.args(["verify", "--format", "json"]).args(extra);
+    if !extra
+        .iter()
+        .any(|a| *a == "--keyring" || *a == "--trusted-key")
+    {
+        cmd.args(["--keyring", common::KEYRING]);
+    }
+    let (code, out, err) = run(cmd.arg(path));
     let value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
     (code, value)
 }
@@ -32,43 +38,96 @@ fn failed_codes(report: &serde_json::Value) -> Vec<String> {
 }
 
 #[test]
-fn sealed_and_cosigned_reference_verifies_and_says_demo() {
+fn sealed_and_cosigned_reference_is_authentic_under_the_keyring() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = common::sealed_reference(dir.path());
-    let (code, report) = verify(&bundle, &["--all-parties"]);
+    let (code, report) = verify(&bundle, &[]);
     assert_eq!(code, 0, "{report:#}");
     let r = &report["reports"][0];
+    assert_eq!(report["version"], 2);
     assert_eq!(r["kind"], "docseal-bundle");
-    assert_eq!(r["demo_keys_used"], true);
+    assert_eq!(r["verdict"], "authentic");
+    assert_eq!(r["policy"]["kind"], "all-signatories");
+    assert_eq!(r["trust"]["kind"], "keyring");
     let parties: Vec<&str> = r["signers"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["party"].as_str().unwrap())
+        .map(|s| s["identity"]["party"].as_str().unwrap())
         .collect();
-    assert_eq!(parties, vec!["KZ", "RS"]);
-    let (_, human, _) = run(docseal().args(["verify", "--all-parties"]).arg(&bundle));
+    assert_eq!(parties, vec!["RS", "KZ"], "signers sorted by key id");
+    let (_, human, _) = run(docseal()
+        .args(["verify", "--keyring", common::KEYRING])
+        .arg(&bundle));
+    assert!(human.contains("verdict: AUTHENTIC"), "{human}");
     assert!(
-        human.contains("result: VALID, BUT SIGNED WITH DEMO KEYS"),
+        human.contains("trust: the keyring tests/data/keyring"),
         "{human}"
     );
+}
 
-    // A single signature does not satisfy --all-parties.
+#[test]
+fn demo_keys_are_intact_but_never_authentic() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = common::seal_and_cosign_demo(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        None,
+        &dir.path().join("demo.zip"),
+    );
+    // Even a keyring that lists them as trusted (keys/ does) cannot make them count.
+    let (code, report) = verify(&bundle, &["--keyring", "keys"]);
+    assert_eq!(code, 1, "{report:#}");
+    let r = &report["reports"][0];
+    assert_eq!(r["verdict"], "intact-untrusted");
+    assert!(
+        r["reasons"][0].as_str().unwrap().contains("demo key"),
+        "{r:#}"
+    );
+    let (_, human, _) = run(docseal().args(["verify", "--keyring", "keys"]).arg(&bundle));
+    assert!(
+        human.contains("verdict: INTACT, BUT THE SIGNERS ARE NOT VOUCHED FOR"),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_partly_signed_record_is_not_authentic_unless_the_policy_says_so() {
+    let dir = tempfile::tempdir().unwrap();
     let single = dir.path().join("single.zip");
-    run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--key",
-            "keys/demo/kz-demo.key.pem",
-            "-o",
-        ])
-        .arg(&single));
-    let (code, report) = verify(&single, &["--all-parties"]);
+    common::seal_with(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        None,
+        common::KZ_KEY,
+        common::KEYRING,
+        &single,
+    );
+    let (code, report) = verify(&single, &[]);
     assert_eq!(code, 1);
+    let r = &report["reports"][0];
+    assert_eq!(r["verdict"], "not-authentic");
     assert_eq!(failed_codes(&report), vec!["policy"]);
-    let (code, _) = verify(&single, &["--require-party", "KZ"]);
-    assert_eq!(code, 0);
+    let reasons = r["reasons"].to_string();
+    assert!(
+        reasons.contains("RS (Republic of Serbia) has not signed"),
+        "{reasons}"
+    );
+    let rs = r["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "RS")
+        .unwrap();
+    assert_eq!(rs["signed"], "missing");
+    let (code, report) = verify(&single, &["--require-party", "KZ"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["reports"][0]["policy"]["kind"], "parties");
+    let (code, report) = verify(&single, &["--allow-partial"]);
+    assert_eq!(code, 0, "{report:#}");
+    let reasons = report["reports"][0]["reasons"].to_string();
+    assert!(
+        reasons.contains("not signed (accepted by the policy) by RS"),
+        "{reasons}"
+    );
 }
 
 #[test]
@@ -87,19 +146,23 @@ fn same_inputs_same_time_same_keys_give_identical_bytes() {
 fn cosigning_keeps_every_earlier_byte_and_refuses_a_second_time() {
     let dir = tempfile::tempdir().unwrap();
     let sealed = dir.path().join("a.zip");
-    run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--key",
-            "keys/demo/kz-demo.key.pem",
-            "-o",
-        ])
-        .arg(&sealed)
-        .env("SOURCE_DATE_EPOCH", EPOCH));
+    common::seal_with(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        None,
+        common::KZ_KEY,
+        common::KEYRING,
+        &sealed,
+    );
     let cosigned = dir.path().join("b.zip");
     let (code, _, err) = run(docseal()
-        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem", "-o"])
+        .args([
+            "cosign",
+            "--key",
+            common::RS_KEY,
+            "--keyring",
+            common::KEYRING,
+            "-o",
+        ])
         .arg(&cosigned)
         .arg(&sealed));
     assert_eq!(code, 0, "{err}");
@@ -110,7 +173,14 @@ fn cosigning_keeps_every_earlier_byte_and_refuses_a_second_time() {
     }
     assert_eq!(after.len(), before.len() + 3);
     let (code, _, err) = run(docseal()
-        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem", "-o"])
+        .args([
+            "cosign",
+            "--key",
+            common::RS_KEY,
+            "--keyring",
+            common::KEYRING,
+            "-o",
+        ])
         .arg(dir.path().join("c.zip"))
         .arg(&cosigned));
     assert_eq!(code, 1);
@@ -158,6 +228,10 @@ fn bagit_py() -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(docseal_test_unzip, docseal_test_bagit, docseal_test_openssl)),
+    ignore = "needs unzip, bagit.py and openssl (scripts/test installs them)"
+)]
 fn unzip_bagit_py_and_openssl_accept_the_bundle() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = common::sealed_reference(dir.path());
@@ -389,40 +463,80 @@ fn inspect_and_extract() {
 fn docseal_toml_sets_the_default_policy_and_quiet_silences_notes() {
     let dir = tempfile::tempdir().unwrap();
     let single = dir.path().join("single.zip");
-    let (code, _, err) = run(docseal()
-        .args([
-            "seal",
-            "statements/kz-rs-2026-02-27.json",
-            "--key",
-            "keys/demo/kz-demo.key.pem",
-            "-o",
-        ])
-        .arg(&single));
-    assert_eq!(code, 0, "{err}");
-    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("keys");
+    common::seal_with(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        None,
+        common::KZ_KEY,
+        common::KEYRING,
+        &single,
+    );
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join(common::KEYRING);
     std::fs::write(
         dir.path().join("docseal.toml"),
         format!(
-            "keyring = {:?}\n[verify]\nall_parties = true\n",
+            "keyring = {:?}\n[verify]\nrequire_parties = [\"kz\", \"RS\"]\n",
             keys.display().to_string()
         ),
     )
     .unwrap();
     let nested = dir.path().join("a/b");
     std::fs::create_dir_all(&nested).unwrap();
-    let (code, out, _) = run(docseal().current_dir(&nested).arg("verify").arg(&single));
+    let (code, out, _) = run(docseal()
+        .current_dir(&nested)
+        .args(["verify", "--format", "json"])
+        .arg(&single));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("FAIL  policy"), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let policy = &report["reports"][0]["policy"];
+    assert_eq!(policy["from"], "config-file", "{policy:#}");
+    assert_eq!(policy["required"], serde_json::json!(["KZ", "RS"]));
     // A flag wins over the file.
-    let (code, _, _) = run(docseal()
+    let (code, out, _) = run(docseal()
         .current_dir(&nested)
         .args(["verify", "--require-party", "KZ"])
         .arg(&single));
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "{out}");
     // --quiet: no notes on stderr, data still on stdout.
     let (code, out, err) =
         run(docseal().args(["--quiet", "validate", "statements/kz-rs-2026-02-27.json"]));
     assert_eq!(code, 0);
     assert!(out.contains("valid"));
     assert!(!err.contains("file checked"), "{err}");
+}
+
+/// The crate's doctest seals through the library: it must be the very
+/// workflow `docseal seal` runs, down to the last byte.
+#[test]
+fn the_library_seals_exactly_as_the_cli_does() {
+    use docseal::bundle::seal::{self, AskedIdentity, SealRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let by_cli = dir.path().join("cli.zip");
+    common::seal_with(
+        Path::new("statements/kz-rs-2026-02-27.json"),
+        Some(Path::new("statements/kz-rs-2026-02-27.txt")),
+        common::KZ_KEY,
+        common::KEYRING,
+        &by_cli,
+    );
+    let keyring = docseal::keyring::Keyring::open(Path::new(common::KEYRING)).unwrap();
+    let key = docseal::keys::read_private_key(Path::new(common::KZ_KEY), &mut || None)
+        .unwrap()
+        .key;
+    let by_library = dir.path().join("lib.zip");
+    seal::seal(SealRequest {
+        statement: Path::new("statements/kz-rs-2026-02-27.json"),
+        source_text: Some(Path::new("statements/kz-rs-2026-02-27.txt")),
+        attachments: &[],
+        lints: Default::default(),
+        signer: seal::signer_identity(&key, &keyring, AskedIdentity::default()).unwrap(),
+        time: docseal::utc::UtcTime::from_unix(EPOCH.parse().unwrap()).unwrap(),
+        output: Some(by_library.clone()),
+        progress: None,
+        tsa: None,
+    })
+    .unwrap();
+    assert_eq!(
+        std::fs::read(by_cli).unwrap(),
+        std::fs::read(by_library).unwrap()
+    );
 }

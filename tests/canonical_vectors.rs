@@ -1,5 +1,5 @@
 //! RFC 8785 conformance: the vectors of cyberphone/json-canonicalization in
-//! `../shared/vectors/jcs/`.
+//! `tests/data/vectors/jcs/`.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -8,7 +8,7 @@ use docseal::canonical::{canonicalize, canonicalize_value};
 
 #[test]
 fn every_input_canonicalizes_to_its_output() {
-    let dir = common::shared().join("vectors/jcs");
+    let dir = common::data().join("vectors/jcs");
     let mut names: Vec<_> = std::fs::read_dir(dir.join("input"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -30,7 +30,7 @@ fn every_input_canonicalizes_to_its_output() {
 #[test]
 fn es6_number_serialization() {
     let text =
-        std::fs::read_to_string(common::shared().join("vectors/jcs/es6-numbers-1k.txt")).unwrap();
+        std::fs::read_to_string(common::data().join("vectors/jcs/es6-numbers-1k.txt")).unwrap();
     let mut checked = 0;
     for line in text.lines() {
         let (bits, expected) = line.split_once(',').unwrap();

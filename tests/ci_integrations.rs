@@ -32,6 +32,10 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(docseal_test_git, docseal_test_pre_commit)),
+    ignore = "needs git and pre-commit (scripts/test installs pre-commit into .venv)"
+)]
 fn pre_commit_hook_accepts_valid_and_refuses_invalid_statements() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
@@ -92,6 +96,10 @@ fn pre_commit_hook_accepts_valid_and_refuses_invalid_statements() {
 }
 
 #[test]
+#[cfg_attr(
+    not(docseal_test_pre_commit),
+    ignore = "needs python with PyYAML (scripts/test installs pre-commit, which brings it, into .venv)"
+)]
 fn action_yml_is_a_well_formed_composite_action() {
     let script = r#"
 import sys, yaml

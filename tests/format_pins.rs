@@ -8,6 +8,16 @@ use std::io::Read;
 
 use common::assert_snapshot;
 
+/// The reference, sealed and co-signed with the published demo keys (fixed
+/// keys, fixed time: the same bytes on every machine).
+fn demo_bundle(dir: &std::path::Path) -> std::path::PathBuf {
+    common::seal_and_cosign_demo(
+        std::path::Path::new("statements/kz-rs-2026-02-27.json"),
+        Some(std::path::Path::new("statements/kz-rs-2026-02-27.txt")),
+        &dir.join("kz-rs.zip"),
+    )
+}
+
 fn entry(path: &std::path::Path, name: &str) -> String {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     let mut text = String::new();
@@ -22,7 +32,7 @@ fn entry(path: &std::path::Path, name: &str) -> String {
 #[test]
 fn tag_files_and_signed_statements_are_pinned() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle = common::sealed_reference(dir.path());
+    let bundle = demo_bundle(dir.path());
     for (name, pin) in [
         ("bagit.txt", "bagit.txt"),
         ("bag-info.txt", "bag-info.txt"),
@@ -53,7 +63,7 @@ fn whole_bundle_bytes_are_pinned() {
     // Zip framing, entry order, timestamps, modes, Deflate output: all of it.
     // (A docseal version bump changes bag-info.txt, and so this digest.)
     let dir = tempfile::tempdir().unwrap();
-    let bundle = common::sealed_reference(dir.path());
+    let bundle = demo_bundle(dir.path());
     let digest = docseal::digest::Sha256Digest::of_bytes(&std::fs::read(&bundle).unwrap());
     assert_snapshot(
         "pins/bundle.sha256",

@@ -50,6 +50,10 @@ fn files(dir: &Path) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(docseal_test_root_tmpfs),
+    ignore = "needs root, to mount a small tmpfs"
+)]
 fn sealing_onto_a_full_disk_fails_cleanly() {
     let Some(disk) = SmallDisk::new("200k") else {
         return;
@@ -82,6 +86,10 @@ fn sealing_onto_a_full_disk_fails_cleanly() {
 }
 
 #[test]
+#[cfg_attr(
+    not(docseal_test_root_tmpfs),
+    ignore = "needs root, to mount a small tmpfs"
+)]
 fn archiving_onto_a_full_disk_loses_nothing() {
     let Some(disk) = SmallDisk::new("400k") else {
         return;
@@ -90,21 +98,24 @@ fn archiving_onto_a_full_disk_loses_nothing() {
     let work = disk.1.path();
     let first = common::sealed_reference(work);
     let (code, _, err) = run(docseal()
-        .args(["archive", "add", "--archive"])
+        .args(["archive", "add", "--keyring", common::KEYRING, "--archive"])
         .arg(&archive)
         .arg(&first));
     assert_eq!(code, 0, "{err}");
-    let log_before = std::fs::read(archive.join("log/entries.jsonl")).unwrap();
+    let log_before = std::fs::read(archive.join("log/checkpoint")).unwrap();
     // A statement with a large attachment does not fit any more.
     let scan = work.join("scan.bin");
     std::fs::write(&scan, vec![1u8; 600 * 1024]).unwrap();
     let big = work.join("big.zip");
+    common::private_keys();
     let (code, _, err) = run(docseal()
         .args([
             "seal",
             "statements/kz-rs-2026-02-27.json",
             "--key",
-            "keys/demo/kz-demo.key.pem",
+            common::KZ_KEY,
+            "--keyring",
+            common::KEYRING,
             "--attach",
         ])
         .arg(&scan)
@@ -112,13 +123,20 @@ fn archiving_onto_a_full_disk_loses_nothing() {
         .arg(&big));
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(docseal()
-        .args(["archive", "add", "--archive"])
+        .args([
+            "archive",
+            "add",
+            "--allow-partial",
+            "--keyring",
+            common::KEYRING,
+            "--archive",
+        ])
         .arg(&archive)
         .arg(&big));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("No space left on device"), "{err}");
     assert_eq!(
-        std::fs::read(archive.join("log/entries.jsonl")).unwrap(),
+        std::fs::read(archive.join("log/checkpoint")).unwrap(),
         log_before,
         "the log changed"
     );

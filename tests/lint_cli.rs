@@ -114,3 +114,134 @@ fn a_text_that_does_not_match_its_spans_is_an_error() {
         "{out}"
     );
 }
+
+const REFERENCE: &str = "statements/kz-rs-2026-02-27.json";
+
+/// A misspelt lint name in a flag must not be taken for another lint or
+/// silently do nothing: exit 2, with the closest name, for every flag of
+/// `validate` and `seal`.
+#[test]
+fn an_unknown_lint_flag_is_refused_with_the_closest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("b.zip");
+    let seal = [
+        "--key",
+        "keys/demo/kz-demo.key.pem",
+        "-o",
+        bundle.to_str().unwrap(),
+    ];
+    for (command, flag) in [
+        ("validate", "--deny"),
+        ("validate", "--warn"),
+        ("validate", "--allow"),
+        ("seal", "--allow"),
+    ] {
+        let mut cmd = docseal();
+        cmd.args([command, flag, "mixd-script", REFERENCE]);
+        if command == "seal" {
+            cmd.args(seal);
+        }
+        let (code, out, err) = run(&mut cmd);
+        assert_eq!(code, 2, "{command} {flag}: {out}{err}");
+        assert_eq!(
+            err,
+            "error: unknown lint \"mixd-script\"\n\
+             hint: did you mean \"mixed-script\"? (`docseal validate --help` lists the lints)\n",
+            "{command} {flag}"
+        );
+    }
+    assert!(!bundle.exists());
+    let (code, _, err) = run(docseal().args(["validate", "--deny", "homoglyphs", REFERENCE]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: unknown lint \"homoglyphs\"\n\
+         hint: the lints are: mixed-script, invisible-character, not-nfc, numbering, dates, \
+         parties, source-span, duplicate-paragraph (`docseal validate --help` says what each finds)\n"
+    );
+}
+
+/// `[lints]` of docseal.toml sets levels, the flags win over it, and a
+/// misspelt name or level there is an error naming the file, the line and
+/// the closest name (exit 2).
+#[test]
+fn docseal_toml_lints_apply_and_an_unknown_name_there_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = std::path::absolute(REFERENCE).unwrap();
+    let config = dir.path().join("docseal.toml");
+    let validate = || {
+        let mut cmd = docseal();
+        cmd.current_dir(dir.path()).arg("validate").arg(&reference);
+        cmd
+    };
+    std::fs::write(&config, "[lints]\nmixed-script = \"deny\"\n").unwrap();
+    let (code, out, _) = run(&mut validate());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[lint/mixed-script]"), "{out}");
+    let (code, out, _) = run(validate().args(["--warn", "mixed-script"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning[lint/mixed-script]"), "{out}");
+
+    std::fs::write(
+        &config,
+        "[lints]\nparties = \"allow\"\nmixd-script = \"deny\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&mut validate());
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with(&format!("error: {}: ", config.display())),
+        "{err}"
+    );
+    assert!(err.contains("line 3"), "{err}");
+    assert!(
+        err.contains("unknown lint \"mixd-script\"; did you mean \"mixed-script\"?"),
+        "{err}"
+    );
+    std::fs::write(&config, "[lints]\nmixed-script = \"deyn\"\n").unwrap();
+    let (code, _, err) = run(&mut validate());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("\"deyn\" is not a lint level (deny, warn, allow)"),
+        "{err}"
+    );
+}
+
+/// The hint of an unknown lint sends people to `validate --help`: it must
+/// name every lint.
+#[test]
+fn validate_help_names_every_lint() {
+    let (code, help, _) = run(docseal().args(["validate", "--help"]));
+    assert_eq!(code, 0);
+    let words: Vec<&str> = help
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .collect();
+    for name in docseal::lint::LintName::ALL {
+        assert!(words.contains(&name.as_str()), "{name} is not in:\n{help}");
+    }
+}
+
+/// The importer trims Unicode whitespace around each block, but the
+/// `source-span` lint allowed only ASCII whitespace after the last block:
+/// a real statement whose text ends in a no-break space imported into a
+/// statement that `validate` called invalid.
+#[test]
+fn a_text_ending_in_a_no_break_space_imports_into_a_valid_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        std::fs::read(common::corpus().join("00_kazakhstan-serbia-joint-statement-2026.txt"))
+            .unwrap();
+    text.extend_from_slice("\u{a0}\n".as_bytes());
+    let source = dir.path().join("s.txt");
+    std::fs::write(&source, &text).unwrap();
+    let json = dir.path().join("s.json");
+    let (code, _, err) = run(docseal().arg("import").arg(&source).arg("-o").arg(&json));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(docseal()
+        .arg("validate")
+        .arg(&json)
+        .arg("--text")
+        .arg(&source));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("lint/source-span"), "{out}");
+}

@@ -1,9 +1,12 @@
 //! RFC 9162 Merkle tree hashing: the Certificate Transparency test vectors
-//! (leaves and roots of trees of 0 to 8 leaves), proofs checked against a
-//! direct transcription of the RFC's definitions.
+//! (leaves and roots of trees of 0 to 8 leaves, known-answer proofs from
+//! transparency-dev/merkle), proofs checked against a direct transcription of
+//! the RFC's definitions — computed from the list of leaves
+//! (`archive::merkle`) and from C2SP tiles (`tlog`).
 #![allow(clippy::unwrap_used)]
 
 use docseal::archive::merkle::{self, Hash};
+use docseal::tlog::{self, MemoryTiles, Tree};
 use sha2::{Digest, Sha256};
 
 /// The eight leaves of the CT test suite (RFC 6962 test data).
@@ -152,4 +155,127 @@ fn consistency_proofs_between_all_sizes_up_to_8() {
     assert_eq!(merkle::consistency_proof(1, &all).len(), 3);
     assert_eq!(merkle::consistency_proof(6, &all).len(), 3);
     assert_eq!(merkle::consistency_proof(2, &all[..5]).len(), 2);
+}
+
+/// The tiles of the CT leaves appended one by one, keeping every size's
+/// partial tiles (as a log does for each checkpoint).
+fn tiled() -> MemoryTiles {
+    let mut store = MemoryTiles::new();
+    let mut tree = Tree::empty();
+    for leaf in leaves(8) {
+        let appended = tlog::append(&store, &tree, &[leaf]).unwrap();
+        tree = appended.tree;
+        store.apply(appended);
+    }
+    store
+}
+
+fn unhex_hash(s: &str) -> Hash {
+    unhex(s).try_into().unwrap()
+}
+
+#[test]
+fn tiled_roots_of_0_to_8_leaves() {
+    let store = tiled();
+    assert_eq!(tlog::root(&store, 0).unwrap(), merkle::root(&[]));
+    for n in 1..=8u64 {
+        assert_eq!(
+            docseal::digest::hex(&tlog::root(&store, n).unwrap()),
+            ROOTS[n as usize - 1],
+            "{n} leaves"
+        );
+    }
+    // Appended in one batch instead: the same tree.
+    let batch = tlog::append(&MemoryTiles::new(), &Tree::empty(), &leaves(8)).unwrap();
+    assert_eq!(docseal::digest::hex(&batch.tree.root), ROOTS[7]);
+}
+
+#[derive(serde::Deserialize)]
+struct Reference {
+    leaves: Vec<String>,
+    inclusion: Vec<InclusionVector>,
+    consistency: Vec<ConsistencyVector>,
+}
+
+#[derive(serde::Deserialize)]
+struct InclusionVector {
+    index: u64,
+    size: u64,
+    proof: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ConsistencyVector {
+    old: u64,
+    new: u64,
+    proof: Vec<String>,
+}
+
+fn reference() -> Reference {
+    let text = std::fs::read_to_string("tests/data/vectors/merkle/reference-proofs.json").unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The known-answer proofs, from the list of leaves and from tiles alike.
+#[test]
+fn known_answer_proofs() {
+    let reference = reference();
+    assert_eq!(reference.leaves, LEAVES);
+    let all = leaves(8);
+    let store = tiled();
+    for v in &reference.inclusion {
+        let want: Vec<Hash> = v.proof.iter().map(|h| unhex_hash(h)).collect();
+        let n = v.size as usize;
+        assert_eq!(merkle::inclusion_proof(v.index as usize, &all[..n]), want);
+        assert_eq!(
+            tlog::inclusion_proof(&store, v.index, v.size).unwrap(),
+            want
+        );
+        let root = unhex_hash(ROOTS[n - 1]);
+        assert!(merkle::verify_inclusion(
+            v.index,
+            v.size,
+            &all[v.index as usize],
+            &want,
+            &root
+        ));
+    }
+    for v in &reference.consistency {
+        let want: Vec<Hash> = v.proof.iter().map(|h| unhex_hash(h)).collect();
+        assert_eq!(
+            merkle::consistency_proof(v.old as usize, &all[..v.new as usize]),
+            want
+        );
+        assert_eq!(tlog::consistency_proof(&store, v.old, v.new).unwrap(), want);
+        let (old_root, new_root) = (
+            unhex_hash(ROOTS[v.old as usize - 1]),
+            unhex_hash(ROOTS[v.new as usize - 1]),
+        );
+        assert!(merkle::verify_consistency(
+            v.old, v.new, &old_root, &new_root, &want
+        ));
+    }
+}
+
+/// Every proof between the CT trees, from tiles, equals the one from the list.
+#[test]
+fn tiled_proofs_of_all_sizes_up_to_8() {
+    let all = leaves(8);
+    let store = tiled();
+    for new in 1..=8usize {
+        for m in 0..new {
+            assert_eq!(
+                tlog::inclusion_proof(&store, m as u64, new as u64).unwrap(),
+                merkle::inclusion_proof(m, &all[..new]),
+                "leaf {m} of {new}"
+            );
+        }
+        for old in 0..=new {
+            assert_eq!(
+                tlog::consistency_proof(&store, old as u64, new as u64).unwrap(),
+                merkle::consistency_proof(old, &all[..new]),
+                "{old} -> {new}"
+            );
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Ed25519 verification against Wycheproof (`../shared/vectors/ed25519/`),
+//! Ed25519 verification against Wycheproof (`tests/data/vectors/ed25519/`),
 //! through docseal's own verification path (`verify_strict`).
 #![allow(clippy::unwrap_used)]
 
@@ -17,7 +17,7 @@ fn unhex(text: &str) -> Vec<u8> {
 #[test]
 fn wycheproof_vectors_give_the_expected_result() {
     let text = std::fs::read_to_string(
-        common::shared().join("vectors/ed25519/wycheproof-ed25519_test.json"),
+        common::data().join("vectors/ed25519/wycheproof-ed25519_test.json"),
     )
     .unwrap();
     let suite: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -14,12 +14,12 @@ const REFERENCE: &str = "statements/kz-rs-2026-02-27.json";
 const INVALID: &str = "tests/fixtures/invalid-statement.json";
 
 #[test]
-fn reference_text_is_the_shared_corpus_file_byte_for_byte() {
+fn reference_text_is_the_corpus_file_byte_for_byte() {
     let ours = std::fs::read("statements/kz-rs-2026-02-27.txt").unwrap();
-    let shared =
+    let corpus =
         std::fs::read(common::corpus().join("00_kazakhstan-serbia-joint-statement-2026.txt"))
             .unwrap();
-    assert_eq!(ours, shared);
+    assert_eq!(ours, corpus);
 }
 
 #[test]

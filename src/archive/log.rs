@@ -1,214 +1,265 @@
-//! The archive log's formats, pure: entries (RFC 8785 JSON, one per line)
-//! and checkpoints (C2SP `tlog-checkpoint`, signed as a C2SP `signed-note`
-//! with Ed25519), so that standard transparency-log tools can read them.
+//! The log on the archive's storage: entries read from entry bundles, new
+//! entries appended as tiles (O(k + log N) of them), proofs from O(log N)
+//! tiles, the ingest journal, and checkpoints signed, kept and published.
 
-use base64::Engine as _;
-use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
-use super::merkle::Hash;
-use crate::digest::Sha256Digest;
-use crate::keys::{self, KeyId};
+use super::entry::Entry;
+use super::note::{self, Checkpoint};
+use super::storage::{Created, Item, Storage, Tiles};
+use super::{ArchiveError, damaged};
+use crate::tlog::{self, BundleId, Resource, TILE_HEIGHT, Tree};
 
-const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+/// The log of an archive's storage.
+#[derive(Clone, Copy)]
+pub struct Log<'s> {
+    storage: &'s dyn Storage,
+}
 
-/// One signer of a logged bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The ingest journal (`log/pending`): the entries an ingest is appending
+/// to the tree of `size` and `root`, written before their tiles, removed
+/// after their checkpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SignerRef {
-    /// Key id.
-    pub key: KeyId,
-    /// Party signed for.
-    pub party: String,
-}
-
-/// One log entry: a bundle ingested into the archive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    /// Position in the log, from 0.
-    pub index: u64,
-    /// SHA-256 of the bundle file.
-    pub bundle: Sha256Digest,
-    /// The statement id.
-    pub statement_id: String,
-    /// Canonical digest of the statement.
-    pub statement: Sha256Digest,
-    /// Every valid signature's key and party.
-    pub signers: Vec<SignerRef>,
-    /// RFC 3339 UTC.
-    pub ingested_at: String,
-    /// The bundle of the previous version of the same statement, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supersedes: Option<Sha256Digest>,
-}
-
-impl Entry {
-    /// The entry's bytes in the log (and in the Merkle leaf): RFC 8785 JSON.
-    pub fn bytes(&self) -> Vec<u8> {
-        serde_json_canonicalizer::to_vec(self).unwrap_or_default()
-    }
-
-    /// Parses one log line (without its newline); it must be canonical.
-    pub fn parse(line: &[u8]) -> Result<Self, String> {
-        let value = crate::document::parse_strict(line).map_err(|e| e.to_string())?;
-        let entry: Self = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        if entry.bytes() != line {
-            return Err("not in canonical (RFC 8785) form".into());
-        }
-        Ok(entry)
-    }
-}
-
-/// A tree head: origin, size, root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checkpoint {
-    /// Unique name of the log (also the signing key's name).
-    pub origin: String,
-    /// Number of entries.
+pub struct Journal {
+    /// Format version: 1.
+    pub version: u32,
+    /// The tree appended to.
     pub size: u64,
-    /// Merkle root of the first `size` entries.
-    pub root: Hash,
+    /// Its root, hex.
+    pub root: String,
+    /// The entries, as JSON (each must be its canonical bytes).
+    pub entries: Vec<serde_json::Value>,
 }
 
-impl Checkpoint {
-    /// The checkpoint text: `origin\nsize\nbase64(root)\n`.
-    pub fn body(&self) -> String {
-        format!(
-            "{}\n{}\n{}\n",
-            self.origin,
-            self.size,
-            B64.encode(self.root)
-        )
+impl<'s> Log<'s> {
+    /// The log of `storage`.
+    pub fn new(storage: &'s dyn Storage) -> Self {
+        Self { storage }
     }
 
-    /// Parses a checkpoint body (extension lines after the root are allowed and ignored).
-    pub fn parse_body(text: &str) -> Result<Self, String> {
-        let mut lines = text.split('\n');
-        let origin = lines
-            .next()
-            .filter(|o| !o.is_empty())
-            .ok_or("no origin line")?;
-        let size = lines
-            .next()
-            .and_then(|s| {
-                (s == "0" || !s.starts_with('0'))
-                    .then(|| s.parse::<u64>().ok())
-                    .flatten()
-            })
-            .ok_or("bad tree size line")?;
-        let root_b64 = lines.next().ok_or("no root hash line")?;
-        let root: Hash = B64
-            .decode(root_b64)
-            .ok()
-            .and_then(|r| r.try_into().ok())
-            .ok_or("bad root hash")?;
-        Ok(Self {
-            origin: origin.to_string(),
-            size,
-            root,
-        })
-    }
-}
-
-/// The signed-note key id: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key).
-pub fn note_key_id(name: &str, key: &VerifyingKey) -> [u8; 4] {
-    let mut h = Sha256::new();
-    h.update(name.as_bytes());
-    h.update([0x0A, 0x01]);
-    h.update(key.as_bytes());
-    let digest = h.finalize();
-    [digest[0], digest[1], digest[2], digest[3]]
-}
-
-/// The verifier key in the `note` text form: `name+hex(key id)+base64(0x01 ‖ key)`.
-pub fn verifier_key(name: &str, key: &VerifyingKey) -> String {
-    let mut raw = vec![0x01];
-    raw.extend_from_slice(key.as_bytes());
-    format!(
-        "{name}+{}+{}",
-        crate::digest::hex(&note_key_id(name, key)),
-        B64.encode(raw)
-    )
-}
-
-/// Signs a checkpoint as a signed note.
-pub fn sign_checkpoint(checkpoint: &Checkpoint, key: &SigningKey) -> String {
-    let body = checkpoint.body();
-    let signature = keys::sign(key, body.as_bytes());
-    let mut blob = note_key_id(&checkpoint.origin, &key.verifying_key()).to_vec();
-    blob.extend_from_slice(&signature);
-    format!("{body}\n— {} {}\n", checkpoint.origin, B64.encode(blob))
-}
-
-/// Verifies a signed checkpoint with the archive's public key.
-pub fn verify_checkpoint(note: &str, key: &VerifyingKey) -> Result<Checkpoint, String> {
-    let (body, signatures) = note
-        .split_once("\n\n")
-        .map(|(b, s)| (format!("{b}\n"), s))
-        .ok_or("not a signed note: no blank line before the signatures")?;
-    if note.bytes().any(|b| b < 0x20 && b != b'\n') {
-        return Err("control characters in the note".into());
-    }
-    let checkpoint = Checkpoint::parse_body(&body)?;
-    let expected_id = note_key_id(&checkpoint.origin, key);
-    for line in signatures.lines() {
-        let Some(rest) = line.strip_prefix("— ") else {
-            return Err(format!("bad signature line {line:?}"));
-        };
-        let Some((name, sig)) = rest.split_once(' ') else {
-            continue;
-        };
-        let Ok(blob) = B64.decode(sig) else { continue };
-        if name != checkpoint.origin || blob.len() != 68 || blob[..4] != expected_id {
-            continue; // another key's signature: ignored, as the spec says
+    /// The entries `from..to` of the tree of `size`, from their bundles.
+    pub fn entries(&self, from: u64, to: u64, size: u64) -> Result<Vec<Entry>, ArchiveError> {
+        let mut out = Vec::with_capacity(to.saturating_sub(from) as usize);
+        if from >= to {
+            return Ok(out);
         }
-        return if keys::verify(key, body.as_bytes(), &blob[4..]) {
-            Ok(checkpoint)
-        } else {
-            Err("the archive key's signature on the checkpoint does not verify".into())
-        };
+        for n in (from >> TILE_HEIGHT)..=((to - 1) >> TILE_HEIGHT) {
+            let Some(bundle) = BundleId::for_size(n, size) else {
+                return Err(ArchiveError::NotInLog {
+                    index: to - 1,
+                    size,
+                });
+            };
+            let entries = self.bundle(bundle)?;
+            for (i, bytes) in entries.iter().enumerate() {
+                let index = bundle.first_entry() + i as u64;
+                if index < from || index >= to {
+                    continue;
+                }
+                let entry = Entry::parse(bytes).map_err(|e| {
+                    damaged(
+                        &self.storage.locate(&Item::Tile(bundle.into())),
+                        format!("entry {index}: {e}"),
+                    )
+                })?;
+                if entry.index() != index {
+                    return Err(damaged(
+                        &self.storage.locate(&Item::Tile(bundle.into())),
+                        format!("entry {index} says it is entry {}", entry.index()),
+                    ));
+                }
+                out.push(entry);
+            }
+        }
+        Ok(out)
     }
-    Err("the checkpoint carries no signature by the archive key".into())
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn checkpoint_note_round_trip_and_tamper() {
-        let key = keys::generate();
-        let cp = Checkpoint {
-            origin: "docseal.archive/test".into(),
-            size: 7,
-            root: [9u8; 32],
-        };
-        let note = sign_checkpoint(&cp, &key);
-        assert!(note.starts_with("docseal.archive/test\n7\nCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=\n\n— docseal.archive/test "));
-        assert_eq!(verify_checkpoint(&note, &key.verifying_key()).unwrap(), cp);
-        let forged = note.replace("\n7\n", "\n8\n");
-        assert!(verify_checkpoint(&forged, &key.verifying_key()).is_err());
-        assert!(verify_checkpoint(&note, &keys::generate().verifying_key()).is_err());
-        let vkey = verifier_key("docseal.archive/test", &key.verifying_key());
-        assert!(vkey.starts_with("docseal.archive/test+"));
+    /// Entry `index` of the tree of `size`.
+    pub fn entry(&self, index: u64, size: u64) -> Result<Entry, ArchiveError> {
+        if index >= size {
+            return Err(ArchiveError::NotInLog { index, size });
+        }
+        self.entries(index, index + 1, size)?
+            .pop()
+            .ok_or(ArchiveError::NotInLog { index, size })
     }
 
-    #[test]
-    fn entries_must_be_canonical() {
-        let entry = Entry {
-            index: 0,
-            bundle: Sha256Digest::of_bytes(b"b"),
-            statement_id: "kz-rs-2026-02-27".into(),
-            statement: Sha256Digest::of_bytes(b"s"),
-            signers: vec![],
-            ingested_at: "2026-02-27T10:00:00Z".into(),
-            supersedes: None,
+    /// The raw entries of a bundle (the full bundle, cut, if the partial one
+    /// is gone), each checked against the level-0 tile by the caller that
+    /// needs it (the audit).
+    pub fn bundle(&self, bundle: BundleId) -> Result<Vec<Vec<u8>>, ArchiveError> {
+        let item = Item::Tile(bundle.into());
+        let (bytes, width) = match self.storage.read(&item)? {
+            Some(b) => (b, bundle.width()),
+            None if bundle.is_partial() => {
+                let full = Item::Tile(bundle.full().into());
+                let bytes = self
+                    .storage
+                    .read(&full)?
+                    .ok_or_else(|| damaged(&self.storage.locate(&item), "missing"))?;
+                (bytes, bundle.full().width())
+            }
+            None => return Err(damaged(&self.storage.locate(&item), "missing")),
         };
-        let bytes = entry.bytes();
-        assert_eq!(Entry::parse(&bytes).unwrap(), entry);
-        let pretty = serde_json::to_vec_pretty(&entry).unwrap();
-        assert!(Entry::parse(&pretty).is_err());
+        let entries = tlog::decode_bundle(&bytes, usize::from(width))
+            .map_err(|e| damaged(&self.storage.locate(&item), e.to_string()))?;
+        Ok(entries
+            .into_iter()
+            .take(usize::from(bundle.width()))
+            .map(<[u8]>::to_vec)
+            .collect())
+    }
+
+    /// Appends `entries` to `tree`, writing (and syncing) every new tile and
+    /// bundle; a path already holding the same bytes (a retried append)
+    /// counts as written, one holding other bytes is damage.
+    pub fn append(&self, tree: &Tree, entries: &[Entry]) -> Result<Tree, ArchiveError> {
+        let bytes: Vec<Vec<u8>> = entries.iter().map(Entry::bytes).collect();
+        let appended = tlog::append_entries(&Tiles(self.storage), tree, &bytes)?;
+        let resources = appended
+            .bundles
+            .iter()
+            .map(|(id, b)| (Resource::from(*id), b))
+            .chain(
+                appended
+                    .tiles
+                    .iter()
+                    .map(|(id, b)| (Resource::from(*id), b)),
+            );
+        for (resource, bytes) in resources {
+            self.storage.create(&Item::Tile(resource), bytes)?;
+        }
+        self.storage.sync()?;
+        Ok(appended.tree)
+    }
+
+    /// The root of the tree of `size`, from its tiles.
+    pub fn root(&self, size: u64) -> Result<tlog::Hash, ArchiveError> {
+        Ok(tlog::root(&Tiles(self.storage), size)?)
+    }
+
+    /// Inclusion proof of `index` in the tree of `size`.
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<tlog::Hash>, ArchiveError> {
+        Ok(tlog::inclusion_proof(&Tiles(self.storage), index, size)?)
+    }
+
+    /// Consistency proof from `old` to `new`.
+    pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<tlog::Hash>, ArchiveError> {
+        Ok(tlog::consistency_proof(&Tiles(self.storage), old, new)?)
+    }
+
+    /// The published checkpoint, verified with `key`.
+    pub fn published(
+        &self,
+        key: &ed25519_dalek::VerifyingKey,
+    ) -> Result<(Checkpoint, String), ArchiveError> {
+        let item = Item::Checkpoint;
+        let bytes = self
+            .storage
+            .read(&item)?
+            .ok_or_else(|| damaged(&self.storage.locate(&item), "missing"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| damaged(&self.storage.locate(&item), "not UTF-8"))?;
+        let cp = note::verify_checkpoint(&text, key)
+            .map_err(|e| damaged(&self.storage.locate(&item), e.to_string()))?;
+        Ok((cp, text))
+    }
+
+    /// Keeps `note` (the checkpoint of `cp.size`) in the history and
+    /// publishes it. If the history already holds a checkpoint of that size
+    /// (an ingest that crashed after keeping it), that one is published
+    /// instead, provided it is signed by `key` for the same root.
+    pub fn publish(
+        &self,
+        cp: &Checkpoint,
+        note: &str,
+        key: &ed25519_dalek::VerifyingKey,
+    ) -> Result<String, ArchiveError> {
+        let item = Item::History(cp.size);
+        let kept = match self.storage.create(&item, note.as_bytes()) {
+            Ok(Created::New | Created::Identical) => note.to_string(),
+            Err(super::storage::StorageError::Conflict { .. }) => {
+                let existing = self
+                    .storage
+                    .read(&item)?
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .ok_or_else(|| damaged(&self.storage.locate(&item), "unreadable"))?;
+                match note::verify_checkpoint(&existing, key) {
+                    Ok(old) if old.root == cp.root && old.origin == cp.origin => existing,
+                    _ => {
+                        return Err(damaged(
+                            &self.storage.locate(&item),
+                            "a different checkpoint of this size is already kept",
+                        ));
+                    }
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.storage.sync()?;
+        self.storage.replace(&Item::Checkpoint, kept.as_bytes())?;
+        Ok(kept)
+    }
+
+    /// The checkpoint of `size` from the history, verified, if kept.
+    pub fn kept(
+        &self,
+        size: u64,
+        key: &ed25519_dalek::VerifyingKey,
+    ) -> Result<Option<(Checkpoint, String)>, ArchiveError> {
+        let item = Item::History(size);
+        let Some(bytes) = self.storage.read(&item)? else {
+            return Ok(None);
+        };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| damaged(&self.storage.locate(&item), "not UTF-8"))?;
+        let cp = note::verify_checkpoint(&text, key)
+            .map_err(|e| damaged(&self.storage.locate(&item), e.to_string()))?;
+        Ok(Some((cp, text)))
+    }
+
+    /// The journal of an interrupted ingest, if any.
+    pub fn journal(&self) -> Result<Option<(Journal, Vec<Entry>)>, ArchiveError> {
+        let item = Item::Pending;
+        let Some(bytes) = self.storage.read(&item)? else {
+            return Ok(None);
+        };
+        let bad = |e: String| damaged(&self.storage.locate(&item), e);
+        let value = crate::document::parse_strict(&bytes).map_err(|e| bad(e.to_string()))?;
+        let journal: Journal = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+        if journal.version != 1 {
+            return Err(bad(format!("version {} is not known", journal.version)));
+        }
+        let entries = journal
+            .entries
+            .iter()
+            .map(|v| {
+                let bytes = serde_json_canonicalizer::to_vec(v).map_err(|e| bad(e.to_string()))?;
+                Entry::parse(&bytes).map_err(|e| bad(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some((journal, entries)))
+    }
+
+    /// Writes the journal of an append of `entries` to `tree`.
+    pub fn write_journal(&self, tree: &Tree, entries: &[Entry]) -> Result<(), ArchiveError> {
+        let journal = Journal {
+            version: 1,
+            size: tree.size,
+            root: crate::digest::hex(&tree.root),
+            entries: entries
+                .iter()
+                .map(|e| serde_json::from_slice(&e.bytes()).unwrap_or_default())
+                .collect(),
+        };
+        let mut bytes = serde_json::to_vec(&journal).unwrap_or_default();
+        bytes.push(b'\n');
+        Ok(self.storage.replace(&Item::Pending, &bytes)?)
+    }
+
+    /// Removes the journal once its entries are checkpointed.
+    pub fn clear_journal(&self) -> Result<(), ArchiveError> {
+        Ok(self.storage.remove(&Item::Pending)?)
     }
 }

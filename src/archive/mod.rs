@@ -1,65 +1,117 @@
-//! The archive: a content-addressed store of bundles, an append-only Merkle
-//! log of ingests with signed checkpoints, and a searchable catalog.
+//! The archive: bundles stored under their SHA-256, a C2SP tiled log of
+//! ingests and trust changes with signed checkpoints, the trust each ingest
+//! was judged under, and a searchable catalog (docs/FORMAT.md §7).
 //!
 //! ```text
 //! archive/
-//! ├── archive.json                  version and origin (the log's name)
-//! ├── key/archive.key.pem           the archive's own Ed25519 key (checkpoints only)
+//! ├── archive.json                    version 2 and origin (the log's name)
+//! ├── key/archive.key.pem             the archive's Ed25519 key (checkpoints only)
 //! ├── key/archive.pub.pem, key/archive.vkey
-//! ├── objects/sha256/ab/cd…ef.zip   bundles, named by their SHA-256, read-only
-//! ├── log/entries.jsonl             one RFC 8785 entry per line, append-only
-//! ├── log/checkpoints/<size>        every signed checkpoint (C2SP signed note)
-//! ├── log/checkpoint                the latest one
-//! ├── catalog.sqlite                index, rebuildable (`reindex`)
-//! └── lock                          held while writing
+//! ├── objects/sha256/ab/<62 hex>.zip  bundles, read-only
+//! ├── trust/sha256/ab/<62 hex>.json   trust snapshots, read-only
+//! ├── log/tile/…                      hash tiles and entry bundles (C2SP tlog-tiles)
+//! ├── log/history/<size>              every checkpoint signed
+//! ├── log/checkpoint                  the latest, as published
+//! ├── log/pending                     the journal of an ingest in progress
+//! ├── catalog.sqlite                  index, rebuildable (`reindex`)
+//! └── lock                            held by writers
 //! ```
 //!
-//! An ingest verifies the bundles, writes the objects (temporary file,
-//! rename), syncs the filesystem once, then appends and fsyncs the log
-//! entries, then signs a checkpoint. A crash leaves at worst an object not yet logged, which the
-//! next `add` of that bundle adopts.
+//! - [`storage`]: the [`Storage`](storage::Storage) trait every byte goes
+//!   through, and the folder backend.
+//! - [`entry`], [`note`]: the log's entries and checkpoints (pure formats).
+//! - [`log`]: the log on storage: entries, appends, proofs, the journal.
+//! - [`trust`]: trust snapshots and revocations.
+//! - [`versions`]: which bundle of a statement id is its latest version.
+//! - [`ingest`]: `add`, trust changes, crash recovery, the catalog kept current.
+//! - [`proof`]: inclusion and consistency proofs as files, and their checks.
+//! - [`audit`]: everything re-checked, with stable codes.
+//! - [`upgrade`]: a version-1 archive replayed into tiles.
+//! - [`catalog`]: the index, in SQLite (embedded) or PostgreSQL (shared).
+//! - [`location`]: where an archive is (a folder, `s3://…`) and how it is
+//!   opened (its sequencer, its catalog).
+//! - [`sequencer`]: the PostgreSQL sequencer (several writers, one log).
+//! - [`mirror`]: an archive copied to another store, verified as it goes.
 
 pub mod audit;
 pub mod catalog;
+pub mod entry;
+pub mod ingest;
+pub mod location;
 pub mod log;
 pub mod merkle;
+pub mod mirror;
+pub mod note;
+pub mod proof;
+pub mod sequencer;
+pub mod stamps;
+pub mod storage;
+pub mod trust;
+pub mod upgrade;
+pub mod versions;
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::verify::{self, Policy, VerifyReport};
 use crate::digest::Sha256Digest;
-use crate::keyring::TrustPolicy;
 use crate::keys;
-use log::{Checkpoint, Entry, SignerRef};
+use crate::verify::VerifyReport;
+pub use entry::Entry;
+pub use ingest::{AddOptions, Added, Checked, TrustGiven};
+pub use location::{Location, OpenOptions};
+pub use note::Checkpoint;
+pub use proof::{ConsistencyProof, InclusionProof};
+use storage::{FolderStorage, Item, Storage, StorageError};
 
-/// Layout version of the archive.
-pub const ARCHIVE_VERSION: u32 = 1;
+/// Layout version of the archive this docseal writes.
+pub const ARCHIVE_VERSION: u32 = 2;
 
 /// Errors of the archive.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ArchiveError {
-    /// A file could not be read or written.
+    /// The storage failed (a full disk, a permission, an unreadable file).
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// A file outside the archive could not be read.
     #[error("{path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
         /// Why.
         #[source]
-        source: io::Error,
+        source: std::io::Error,
     },
     /// There is no archive here.
     #[error("no archive at {0}")]
     NotAnArchive(PathBuf),
+    /// An archive of the previous layout: `archive upgrade` converts it.
+    #[error("{0} is an archive of layout version 1")]
+    NeedsUpgrade(PathBuf),
+    /// A layout version this docseal does not know.
+    #[error(
+        "{path}: layout version {found} is not known (this docseal reads version {ARCHIVE_VERSION})"
+    )]
+    UnknownVersion {
+        /// The archive.
+        path: PathBuf,
+        /// Its version.
+        found: u32,
+    },
     /// The archive's files are not as docseal writes them.
-    #[error("the archive is damaged: {0}")]
-    Damaged(String),
-    /// A bundle failed verification.
+    #[error("the archive is damaged: {item}: {reason}")]
+    Damaged {
+        /// The file.
+        item: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The tiled log refused an operation (damaged or missing tiles).
+    #[error("the log: {0}")]
+    Log(#[from] crate::tlog::Error),
+    /// A bundle failed verification: nothing was written.
     #[error("{path} does not verify; nothing was written")]
     Refused {
         /// The bundle.
@@ -67,26 +119,101 @@ pub enum ArchiveError {
         /// The verification report.
         report: Box<VerifyReport>,
     },
-    /// The bundle could not even be read.
-    #[error("{0}")]
-    Unreadable(String),
+    /// A bundle that could not be read at all.
+    #[error("{path}: {reason}")]
+    Unreadable {
+        /// The bundle.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A bundle of a statement id the archive holds with another statement.
+    #[error(
+        "{path}: the archive holds another statement under the id {id:?} ({archived}, this one is {found})"
+    )]
+    SupersedeRequired {
+        /// The bundle.
+        path: PathBuf,
+        /// The id.
+        id: String,
+        /// The archived statement's canonical digest.
+        archived: Sha256Digest,
+        /// This one's.
+        found: Sha256Digest,
+    },
+    /// An entry not yet covered by a checkpoint does not match its bundle
+    /// (or its trust): it is never signed over.
+    #[error("entry {index} (not yet checkpointed) does not match what it records: {reason}")]
+    Unbacked {
+        /// The entry.
+        index: u64,
+        /// What differs.
+        reason: String,
+    },
+    /// An index past the log.
+    #[error("entry {index} is not in the log of {size} entries")]
+    NotInLog {
+        /// The index.
+        index: u64,
+        /// The log's size.
+        size: u64,
+    },
     /// Nothing matches an id or digest.
     #[error("nothing in the archive matches {0:?}")]
     NotFound(String),
+    /// Several things match a prefix.
+    #[error("{0:?} matches several; give more of it")]
+    Ambiguous(String),
+    /// A file given as a checkpoint of this archive is not one.
+    #[error("{path} is not a checkpoint of this archive: {reason}")]
+    BadCheckpointFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A trust change that cannot be made.
+    #[error(transparent)]
+    Trust(#[from] trust::SnapshotError),
+    /// The archive has no trust to change.
+    #[error("the archive has no trust yet: `archive trust --keyring DIR` records one")]
+    NoTrust,
     /// The catalog failed.
-    #[error("catalog: {0}")]
-    Catalog(#[from] rusqlite::Error),
+    #[error("the catalog{}: {source}", if location.is_empty() { String::new() } else { format!(" {location}") })]
+    Catalog {
+        /// Where the catalog is.
+        location: String,
+        /// What failed.
+        #[source]
+        source: catalog::CatalogError,
+    },
+    /// An archive location that is not a folder or `s3://BUCKET/PREFIX`.
+    #[error("{0:?} is not an archive location (a folder, or s3://BUCKET/PREFIX)")]
+    BadLocation(String),
+    /// No time-stamp token was obtained for a checkpoint.
+    #[error("the checkpoint could not be time-stamped: {0}")]
+    Stamp(#[from] crate::bundle::stamp::StampError),
 }
 
-fn io_err(path: &Path) -> impl Fn(io::Error) -> ArchiveError + '_ {
-    move |source| ArchiveError::Io {
-        path: path.to_path_buf(),
-        source,
+impl From<catalog::CatalogError> for ArchiveError {
+    fn from(source: catalog::CatalogError) -> Self {
+        Self::Catalog {
+            location: String::new(),
+            source,
+        }
+    }
+}
+
+/// A damage error for a file.
+pub(crate) fn damaged(item: &str, reason: impl Into<String>) -> ArchiveError {
+    ArchiveError::Damaged {
+        item: item.to_string(),
+        reason: reason.into(),
     }
 }
 
 /// `archive.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveInfo {
     /// [`ARCHIVE_VERSION`].
@@ -95,642 +222,290 @@ pub struct ArchiveInfo {
     pub origin: String,
 }
 
-/// What happened to one bundle given to `add`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Added {
-    /// Newly logged at this index.
-    Logged {
-        /// Log index.
-        index: u64,
-        /// Bundle digest.
-        bundle: Sha256Digest,
-        /// The earlier version it supersedes.
-        supersedes: Option<Sha256Digest>,
-        /// Its trusted signatures rely on demo keys.
-        demo_keys: bool,
-    },
-    /// Already in the archive: nothing changed.
-    AlreadyPresent {
-        /// Its log index.
-        index: u64,
-        /// Bundle digest.
-        bundle: Sha256Digest,
-    },
+impl ArchiveInfo {
+    fn bytes(&self) -> Vec<u8> {
+        let mut text = serde_json::to_vec_pretty(self).unwrap_or_default();
+        text.push(b'\n');
+        text
+    }
 }
 
-/// An open archive folder.
-#[derive(Debug, Clone)]
+/// An open archive.
+#[derive(Debug)]
 pub struct Archive {
-    /// The folder.
+    /// The folder, or the `s3://` URL (for messages).
     pub root: PathBuf,
     /// Its `archive.json`.
     pub info: ArchiveInfo,
+    storage: Box<dyn Storage>,
+    /// Where its catalog is.
+    catalog_at: catalog::CatalogLocation,
 }
 
 impl Archive {
-    /// Paths inside the archive.
-    pub fn path(&self, relative: &str) -> PathBuf {
-        self.root.join(relative)
-    }
-
-    /// Whether `dir` holds an archive.
+    /// Whether `dir` holds an archive (of any version).
     pub fn exists(dir: &Path) -> bool {
         dir.join("archive.json").is_file()
     }
 
-    /// Creates a new archive (store, log, key). Refuses an existing one.
+    /// Creates a new archive folder (store, log, key), or opens the one
+    /// there. Built whole in a temporary folder beside it and renamed into
+    /// place: an interrupted init leaves nothing, and of several at once one
+    /// wins and the others open what it made.
     pub fn init(dir: &Path) -> Result<Self, ArchiveError> {
         if Self::exists(dir) {
             return Self::open(dir);
         }
-        for sub in ["objects/sha256", "log/checkpoints", "key"] {
-            std::fs::create_dir_all(dir.join(sub)).map_err(io_err(&dir.join(sub)))?;
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ArchiveError::Io {
+                path: path.clone(),
+                source,
+            }
+        };
+        let parent = crate::fsutil::parent_dir(dir);
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let temp = crate::fsutil::TempDir::new_in(parent).map_err(io(parent))?;
+        Self::build(temp.path())?;
+        if let Err(e) = temp.persist(dir) {
+            if Self::exists(dir) {
+                return Self::open(dir);
+            }
+            let empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+            if !empty {
+                return Err(ArchiveError::Io {
+                    path: dir.to_path_buf(),
+                    source: std::io::Error::new(
+                        e.kind(),
+                        "the folder exists and is not an archive; give an empty or new folder",
+                    ),
+                });
+            }
+            // An empty folder made by hand: build inside it instead.
+            Self::build(dir)?;
         }
+        crate::fsutil::sync_dir(parent).map_err(io(parent))?;
+        Self::open(dir)
+    }
+
+    /// Writes a new, empty archive into `dir` (archive.json last).
+    fn build(dir: &Path) -> Result<(), ArchiveError> {
+        let storage = FolderStorage::new(dir);
         let key = keys::generate();
         let id = keys::KeyId::of(&key.verifying_key());
         let origin = format!("docseal.archive/{}", &id.hex()[..16]);
-        let base = dir.join("key/archive");
-        keys::write_key_pair(&base, &key, None)
-            .map_err(|e| ArchiveError::Damaged(e.to_string()))?;
-        crate::fsutil::write_atomic(
-            &dir.join("key/archive.vkey"),
-            format!("{}\n", log::verifier_key(&origin, &key.verifying_key())).as_bytes(),
-        )
-        .map_err(io_err(&dir.join("key/archive.vkey")))?;
+        let key_dir = dir.join("key");
+        std::fs::create_dir_all(&key_dir).map_err(|source| ArchiveError::Io {
+            path: key_dir.clone(),
+            source,
+        })?;
+        keys::write_key_pair(&key_dir.join("archive"), &key, None)
+            .map_err(|e| damaged(&key_dir.display().to_string(), e.to_string()))?;
+        storage.create(
+            &Item::VerifierKey,
+            format!("{}\n", note::verifier_key(&origin, &key.verifying_key())).as_bytes(),
+        )?;
         let info = ArchiveInfo {
             version: ARCHIVE_VERSION,
             origin,
         };
-        let text = serde_json::to_string_pretty(&info).unwrap_or_default() + "\n";
-        File::create(dir.join("log/entries.jsonl"))
-            .map_err(io_err(&dir.join("log/entries.jsonl")))?;
-        crate::fsutil::write_atomic(&dir.join("archive.json"), text.as_bytes())
-            .map_err(io_err(&dir.join("archive.json")))?;
-        let archive = Self {
-            root: dir.to_path_buf(),
-            info,
-        };
         // The empty tree's checkpoint: size 0.
-        archive.write_checkpoint(&[], &key)?;
-        Ok(archive)
+        let cp = Checkpoint {
+            origin: info.origin.clone(),
+            size: 0,
+            root: merkle::empty_root(),
+            time: Some(crate::utc::UtcTime::now()),
+        };
+        let signed = note::sign_checkpoint(&cp, &key);
+        log::Log::new(&storage).publish(&cp, &signed, &key.verifying_key())?;
+        // An empty catalog of the empty tree: a missing one is then damage.
+        let mut catalog = catalog::Catalog::open(&dir.join("catalog.sqlite"))?;
+        catalog.insert(
+            &[],
+            &[],
+            Some(&catalog::Indexed {
+                origin: info.origin.clone(),
+                size: 0,
+                root: crate::digest::hex(&cp.root),
+            }),
+        )?;
+        drop(catalog);
+        storage.create(&Item::Info, &info.bytes())?;
+        storage.sync()?;
+        crate::fsutil::sync_dir(&key_dir).map_err(|source| ArchiveError::Io {
+            path: key_dir,
+            source,
+        })?;
+        Ok(())
     }
 
-    /// Opens an existing archive.
+    /// Opens an existing archive folder.
     pub fn open(dir: &Path) -> Result<Self, ArchiveError> {
-        let path = dir.join("archive.json");
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(ArchiveError::NotAnArchive(dir.to_path_buf()));
+        let info = Self::read_info(dir)?;
+        match info.version {
+            ARCHIVE_VERSION => {}
+            1 => return Err(ArchiveError::NeedsUpgrade(dir.to_path_buf())),
+            found => {
+                return Err(ArchiveError::UnknownVersion {
+                    path: dir.to_path_buf(),
+                    found,
+                });
             }
-            Err(e) => return Err(io_err(&path)(e)),
-        };
-        let info: ArchiveInfo = serde_json::from_slice(&bytes)
-            .map_err(|e| ArchiveError::Damaged(format!("archive.json: {e}")))?;
-        if info.version != ARCHIVE_VERSION {
-            return Err(ArchiveError::Damaged(format!(
-                "archive.json: version {} is not supported",
-                info.version
-            )));
         }
         Ok(Self {
             root: dir.to_path_buf(),
             info,
+            storage: Box::new(FolderStorage::new(dir)),
+            catalog_at: catalog::CatalogLocation::Sqlite(dir.join("catalog.sqlite")),
         })
+    }
+
+    fn read_info(dir: &Path) -> Result<ArchiveInfo, ArchiveError> {
+        let storage = FolderStorage::new(dir);
+        let bytes = storage
+            .read(&Item::Info)?
+            .ok_or_else(|| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| damaged(&storage.locate(&Item::Info), e.to_string()))
+    }
+
+    /// Where every byte lives.
+    pub fn storage(&self) -> &dyn Storage {
+        self.storage.as_ref()
+    }
+
+    /// The log.
+    pub fn log(&self) -> log::Log<'_> {
+        log::Log::new(self.storage.as_ref())
+    }
+
+    /// Paths inside the archive folder.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
     }
 
     /// The archive's public key (for checking checkpoints and proofs).
     pub fn public_key(&self) -> Result<VerifyingKey, ArchiveError> {
-        keys::read_public_key(&self.path("key/archive.pub.pem"))
-            .map_err(|e| ArchiveError::Damaged(e.to_string()))
+        let item = Item::PublicKey;
+        let bytes = self
+            .storage
+            .read(&item)?
+            .ok_or_else(|| damaged(&self.storage.locate(&item), "missing"))?;
+        let text = String::from_utf8_lossy(&bytes);
+        keys::parse_public_key(&text, Path::new(&self.storage.locate(&item)))
+            .map_err(|e| damaged(&self.storage.locate(&item), e.to_string()))
     }
 
     fn signing_key(&self) -> Result<SigningKey, ArchiveError> {
-        keys::read_private_key(&self.path("key/archive.key.pem"), &mut || None)
-            .map(|k| k.key)
-            .map_err(|e| ArchiveError::Damaged(e.to_string()))
+        let item = Item::PrivateKey;
+        let bytes = zeroize::Zeroizing::new(
+            self.storage
+                .read(&item)?
+                .ok_or_else(|| damaged(&self.storage.locate(&item), "missing"))?,
+        );
+        let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
+        let key =
+            keys::parse_private_key(&text, Path::new(&self.storage.locate(&item)), &mut || None)
+                .map_err(|e| damaged(&self.storage.locate(&item), e.to_string()))?;
+        if key.verifying_key() != self.public_key()? {
+            return Err(damaged(
+                &self.storage.locate(&Item::PublicKey),
+                "it is not the public key of key/archive.key.pem",
+            ));
+        }
+        Ok(key)
     }
 
-    /// Takes the archive's write lock (blocks until free).
-    pub fn lock(&self) -> Result<File, ArchiveError> {
-        let path = self.path("lock");
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_err(&path))?;
-        file.lock().map_err(io_err(&path))?;
-        Ok(file)
-    }
-
-    /// Where the object of a digest lives.
+    /// Where a stored bundle's file is (in a folder archive).
     pub fn object_path(&self, digest: &Sha256Digest) -> PathBuf {
-        let hex = digest.hex();
-        self.path(&format!("objects/sha256/{}/{}.zip", &hex[..2], &hex[2..]))
+        self.root.join(Item::Bundle(*digest).path())
     }
 
-    /// Reads every log entry. A final line without its newline (a torn
-    /// append) is reported as damage.
-    pub fn entries(&self) -> Result<Vec<Entry>, ArchiveError> {
-        let path = self.path("log/entries.jsonl");
-        let mut bytes = Vec::new();
-        File::open(&path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(io_err(&path))?;
-        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            return Err(ArchiveError::Damaged(
-                "log/entries.jsonl: the last line is incomplete (truncated)".into(),
-            ));
-        }
-        let mut entries = Vec::new();
-        for (n, line) in bytes
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .enumerate()
-        {
-            let entry = Entry::parse(line).map_err(|e| {
-                ArchiveError::Damaged(format!("log/entries.jsonl line {}: {e}", n + 1))
-            })?;
-            if entry.index != n as u64 {
-                return Err(ArchiveError::Damaged(format!(
-                    "log/entries.jsonl line {}: index {} where {n} belongs (reordered or rewritten log)",
-                    n + 1,
-                    entry.index
-                )));
-            }
-            entries.push(entry);
-        }
-        Ok(entries)
-    }
-
-    /// The latest signed checkpoint, verified.
+    /// The latest checkpoint, as published, verified.
     pub fn latest_checkpoint(&self) -> Result<(Checkpoint, String), ArchiveError> {
-        let path = self.path("log/checkpoint");
-        let note = std::fs::read_to_string(&path).map_err(io_err(&path))?;
-        let cp = log::verify_checkpoint(&note, &self.public_key()?)
-            .map_err(|e| ArchiveError::Damaged(format!("log/checkpoint: {e}")))?;
-        Ok((cp, note))
+        self.log().published(&self.public_key()?)
     }
 
-    fn write_checkpoint(
-        &self,
-        leaves: &[merkle::Hash],
-        key: &SigningKey,
-    ) -> Result<String, ArchiveError> {
-        let cp = Checkpoint {
-            origin: self.info.origin.clone(),
-            size: leaves.len() as u64,
-            root: merkle::root(leaves),
-        };
-        let note = log::sign_checkpoint(&cp, key);
-        let numbered = self.path(&format!("log/checkpoints/{:020}", cp.size));
-        crate::fsutil::write_atomic(&numbered, note.as_bytes()).map_err(io_err(&numbered))?;
-        let latest = self.path("log/checkpoint");
-        crate::fsutil::write_atomic(&latest, note.as_bytes()).map_err(io_err(&latest))?;
-        Ok(note)
+    /// Every entry of the published tree (for tests and small archives;
+    /// the audit streams them).
+    pub fn entries(&self) -> Result<Vec<Entry>, ArchiveError> {
+        let (cp, _) = self.latest_checkpoint()?;
+        self.log().entries(0, cp.size, cp.size)
     }
 
-    /// Verifies and ingests bundles, all under the write lock.
-    ///
-    /// Every bundle is verified first (in parallel); if one fails, nothing
-    /// at all is written. Then, in order: each new object is written and
-    /// fsynced, the folders holding them are fsynced once each, all new
-    /// entries are appended with one write and one `fdatasync`, the
-    /// checkpoint is signed, and the catalog is updated in one transaction.
-    pub fn add(
-        &self,
-        bundles: &[PathBuf],
-        trust: TrustPolicy<'_>,
-        policy: &Policy,
-    ) -> Result<Vec<Added>, ArchiveError> {
-        use rayon::prelude::*;
-        let _lock = self.lock()?;
-        let key = self.signing_key()?;
-        let mut entries = self.entries()?;
-        let checked: Vec<Result<(VerifyReport, Sha256Digest), ArchiveError>> = bundles
-            .par_iter()
-            .map(|path| {
-                let report = verify::verify_path(path, trust, policy)
-                    .map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
-                if !report.ok() {
-                    return Err(ArchiveError::Refused {
-                        path: path.clone(),
-                        report: Box::new(report),
-                    });
-                }
-                let digest = Sha256Digest::of_reader(File::open(path).map_err(io_err(path))?)
-                    .map_err(io_err(path))?;
-                Ok((report, digest))
-            })
-            .collect();
-        let checked: Vec<(VerifyReport, Sha256Digest)> =
-            checked.into_iter().collect::<Result<_, _>>()?;
-
-        let mut results = Vec::new();
-        let mut new_entries: Vec<(Entry, BundleFacts, VerifyReport)> = Vec::new();
-        for (path, (report, digest)) in bundles.iter().zip(checked) {
-            let known = entries
-                .iter()
-                .chain(new_entries.iter().map(|(e, _, _)| e))
-                .find(|e| e.bundle == digest);
-            if let Some(e) = known {
-                results.push(Added::AlreadyPresent {
-                    index: e.index,
-                    bundle: digest,
-                });
-                continue;
-            }
-            self.store_object(path, &digest)?;
-            let facts = bundle_facts(&self.object_path(&digest))?;
-            let supersedes = entries
-                .iter()
-                .chain(new_entries.iter().map(|(e, _, _)| e))
-                .rev()
-                .find(|e| e.statement_id == facts.id)
-                .map(|e| e.bundle);
-            let entry = Entry {
-                index: (entries.len() + new_entries.len()) as u64,
-                bundle: digest,
-                statement_id: facts.id.clone(),
-                statement: facts.canonical,
-                signers: report
-                    .signers
-                    .iter()
-                    .filter(|s| s.valid)
-                    .filter_map(|s| {
-                        s.key.parse().ok().map(|key| SignerRef {
-                            key,
-                            party: s.party.clone(),
-                        })
-                    })
-                    .collect(),
-                ingested_at: crate::keyring::format_time(time::OffsetDateTime::now_utc()),
-                supersedes,
-            };
-            results.push(Added::Logged {
-                index: entry.index,
-                bundle: digest,
-                supersedes,
-                demo_keys: report.demo_keys_used,
-            });
-            new_entries.push((entry, facts, report));
-        }
-        if new_entries.is_empty() {
-            return Ok(results);
-        }
-        // Objects are durable (files and folders) before any entry names
-        // them: one syncfs for the whole batch rather than an fsync per file.
-        let objects = self.path("objects");
-        crate::fsutil::sync_filesystem(&objects).map_err(io_err(&objects))?;
-        self.append_entries(new_entries.iter().map(|(e, _, _)| e))?;
-        entries.extend(new_entries.iter().map(|(e, _, _)| e.clone()));
-        let leaves: Vec<merkle::Hash> = entries
-            .iter()
-            .map(|e| merkle::leaf_hash(&e.bytes()))
-            .collect();
-        self.write_checkpoint(&leaves, &key)?;
-        // The catalog is derived: a failure here is repaired by `reindex`.
-        if let Ok(mut catalog) = catalog::Catalog::open(&self.path("catalog.sqlite")) {
-            let records: Vec<catalog::Record> = new_entries
-                .iter()
-                .map(|(e, f, r)| record(e, f, r))
-                .collect();
-            let _ = catalog.insert_all(&records);
-        }
-        Ok(results)
+    /// Where the catalog is.
+    pub fn catalog_location(&self) -> &catalog::CatalogLocation {
+        &self.catalog_at
     }
 
-    /// Copies a bundle into the store under its digest, read-only. The
-    /// caller makes it durable.
-    fn store_object(&self, source: &Path, digest: &Sha256Digest) -> Result<(), ArchiveError> {
-        let target = self.object_path(digest);
-        if target.exists() {
-            // Left by an ingest that crashed before logging: adopt it if intact.
-            let found = Sha256Digest::of_reader(File::open(&target).map_err(io_err(&target))?)
-                .map_err(io_err(&target))?;
-            if found == *digest {
-                return Ok(());
-            }
-            return Err(ArchiveError::Damaged(format!(
-                "{} does not match its name",
-                target.display()
-            )));
+    /// The catalog as it is (created if absent), not caught up.
+    pub fn open_catalog(&self) -> Result<catalog::Catalog, ArchiveError> {
+        if let catalog::CatalogLocation::Sqlite(path) = &self.catalog_at
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| ArchiveError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
-        let dir = target.parent().unwrap_or(&self.root).to_path_buf();
-        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(".docseal-tmp-")
-            .tempfile_in(&dir)
-            .map_err(io_err(&dir))?;
-        let copied = File::open(source)
-            .and_then(|mut input| io::copy(&mut input, temp.as_file_mut()))
-            .and_then(|_| {
-                use std::os::unix::fs::PermissionsExt;
-                temp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o444))?;
-                temp.as_file().sync_all()
-            });
-        copied.map_err(io_err(&target))?;
-        temp.persist_noclobber(&target)
-            .map_err(|e| io_err(&target)(e.error))?;
-        Ok(())
+        catalog::Catalog::open_at(&self.catalog_at).map_err(|source| ArchiveError::Catalog {
+            location: self.catalog_at.to_string(),
+            source,
+        })
     }
 
-    fn append_entries<'e>(
-        &self,
-        entries: impl Iterator<Item = &'e Entry>,
-    ) -> Result<(), ArchiveError> {
-        let path = self.path("log/entries.jsonl");
-        let mut lines = Vec::new();
-        for entry in entries {
-            lines.extend(entry.bytes());
-            lines.push(b'\n');
-        }
-        let mut file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map_err(io_err(&path))?;
-        // One write: a reader never sees half an entry.
-        file.write_all(&lines)
-            .and_then(|()| file.sync_data())
-            .map_err(io_err(&path))
-    }
-
-    /// Rebuilds the catalog from the objects and the log.
-    pub fn reindex(&self) -> Result<u64, ArchiveError> {
-        let _lock = self.lock()?;
-        let entries = self.entries()?;
-        let mut catalog = catalog::Catalog::open(&self.path("catalog.sqlite"))?;
-        catalog.clear()?;
-        let mut records = Vec::with_capacity(entries.len());
-        for entry in &entries {
-            let path = self.object_path(&entry.bundle);
-            let facts = bundle_facts(&path)?;
-            let mut rec = record(
-                entry,
-                &facts,
-                &VerifyReport {
-                    target: String::new(),
-                    kind: "docseal-bundle",
-                    bag: String::new(),
-                    checks: vec![],
-                    signers: vec![],
-                    demo_keys_used: false,
-                    statement: None,
-                },
-            );
-            rec.signers = bundle_signers(&path);
-            records.push(rec);
-        }
-        catalog.insert_all(&records)?;
-        Ok(entries.len() as u64)
-    }
-
-    /// The catalog (opened read-write; created if missing).
+    /// The catalog, caught up with the published tree (rebuilt if it
+    /// indexes another).
     pub fn catalog(&self) -> Result<catalog::Catalog, ArchiveError> {
-        Ok(catalog::Catalog::open(&self.path("catalog.sqlite"))?)
+        let mut catalog = self.open_catalog()?;
+        let (cp, _) = self.latest_checkpoint()?;
+        ingest::catch_up(self, &mut catalog, &cp)?;
+        Ok(catalog)
     }
 
-    /// The log entry for a statement id (latest version) or a bundle digest (or prefix).
+    /// Catches the catalog up with the published tree (without the
+    /// writers' lock: any node may follow the log). Returns the entries
+    /// added and the size now indexed.
+    pub fn catch_up_catalog(&self) -> Result<(u64, u64), ArchiveError> {
+        let mut catalog = self.open_catalog()?;
+        let (cp, _) = self.latest_checkpoint()?;
+        let added = ingest::catch_up(self, &mut catalog, &cp)?;
+        Ok((added, cp.size))
+    }
+
+    /// The entry for a statement id (its latest version) or a bundle digest
+    /// (or a unique prefix of its hex of at least 6 digits).
     pub fn resolve(&self, id_or_digest: &str) -> Result<Entry, ArchiveError> {
-        let entries = self.entries()?;
-        let hex = id_or_digest
-            .strip_prefix("sha256:")
-            .unwrap_or(id_or_digest)
-            .to_ascii_lowercase();
-        entries
+        let catalog = self.catalog()?;
+        let records = catalog.find(id_or_digest)?;
+        let record = match records
             .iter()
-            .rev()
-            .find(|e| e.statement_id == id_or_digest)
-            .or_else(|| {
-                entries
+            .find(|r| r.latest && r.statement_id == id_or_digest)
+        {
+            Some(latest) => latest,
+            None => match records.as_slice() {
+                [one] => one,
+                [] => return Err(ArchiveError::NotFound(id_or_digest.to_string())),
+                _ if records.iter().all(|r| r.statement_id == id_or_digest) => records
                     .iter()
-                    .find(|e| hex.len() >= 6 && e.bundle.hex().starts_with(&hex))
-            })
-            .cloned()
-            .ok_or_else(|| ArchiveError::NotFound(id_or_digest.to_string()))
-    }
-
-    /// An inclusion proof of an entry against the latest checkpoint.
-    pub fn proof(&self, id_or_digest: &str) -> Result<InclusionProof, ArchiveError> {
-        let entry = self.resolve(id_or_digest)?;
-        let (cp, note) = self.latest_checkpoint()?;
-        let entries = self.entries()?;
-        if entry.index >= cp.size {
-            return Err(ArchiveError::Damaged("the entry is not yet covered by a checkpoint; run `archive add` or `archive audit`".into()));
-        }
-        let leaves: Vec<merkle::Hash> = entries[..cp.size as usize]
-            .iter()
-            .map(|e| merkle::leaf_hash(&e.bytes()))
-            .collect();
-        Ok(InclusionProof {
-            version: 1,
-            entry: entry.clone(),
-            index: entry.index,
-            tree_size: cp.size,
-            proof: merkle::inclusion_proof(entry.index as usize, &leaves)
-                .iter()
-                .map(|h| crate::digest::hex(h))
-                .collect(),
-            checkpoint: note,
-        })
-    }
-
-    /// A consistency proof from an older checkpoint to the latest one.
-    pub fn consistency(&self, old_note: &str) -> Result<ConsistencyProof, ArchiveError> {
-        let key = self.public_key()?;
-        let old = log::verify_checkpoint(old_note, &key)
-            .map_err(|e| ArchiveError::Damaged(format!("old checkpoint: {e}")))?;
-        let (new, note) = self.latest_checkpoint()?;
-        let entries = self.entries()?;
-        if old.size > new.size || new.size as usize > entries.len() {
-            return Err(ArchiveError::Damaged(format!(
-                "the old checkpoint has {} entries, the log now {}: the log shrank",
-                old.size, new.size
-            )));
-        }
-        let leaves: Vec<merkle::Hash> = entries[..new.size as usize]
-            .iter()
-            .map(|e| merkle::leaf_hash(&e.bytes()))
-            .collect();
-        let proof = merkle::consistency_proof(old.size as usize, &leaves);
-        let consistent =
-            merkle::verify_consistency(old.size, new.size, &old.root, &new.root, &proof);
-        Ok(ConsistencyProof {
-            old_size: old.size,
-            new_size: new.size,
-            proof: proof.iter().map(|h| crate::digest::hex(h)).collect(),
-            checkpoint: note,
-            consistent,
-        })
-    }
-}
-
-/// A self-contained inclusion proof (checkable without the archive).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InclusionProof {
-    /// Layout version: 1.
-    pub version: u32,
-    /// The log entry.
-    pub entry: Entry,
-    /// Its index.
-    pub index: u64,
-    /// Size of the tree the proof is against.
-    pub tree_size: u64,
-    /// RFC 9162 inclusion path, hex.
-    pub proof: Vec<String>,
-    /// The signed checkpoint (C2SP signed note).
-    pub checkpoint: String,
-}
-
-impl InclusionProof {
-    /// Checks the proof with the archive's public key, and optionally that a
-    /// bundle file is the one logged.
-    pub fn check(&self, key: &VerifyingKey, bundle: Option<&Path>) -> Result<Checkpoint, String> {
-        let cp = log::verify_checkpoint(&self.checkpoint, key)?;
-        if cp.size != self.tree_size {
-            return Err(format!(
-                "the proof is for a tree of {} entries, the checkpoint has {}",
-                self.tree_size, cp.size
+                    .max_by_key(|r| r.log_index)
+                    .ok_or_else(|| ArchiveError::NotFound(id_or_digest.to_string()))?,
+                _ => return Err(ArchiveError::Ambiguous(id_or_digest.to_string())),
+            },
+        };
+        let (cp, _) = self.latest_checkpoint()?;
+        let entry = self.log().entry(record.log_index, cp.size)?;
+        // The catalog is an index: what it points to is checked in the log.
+        if entry.bundle().map(|b| b.to_string()).as_deref() != Some(record.bundle.as_str()) {
+            return Err(damaged(
+                &self.catalog_at.to_string(),
+                format!(
+                    "it says entry {} is {}, the log disagrees; run `archive reindex`",
+                    record.log_index, record.bundle
+                ),
             ));
         }
-        if self.entry.index != self.index {
-            return Err("the entry's index differs from the proof's".into());
-        }
-        let path: Result<Vec<merkle::Hash>, String> = self
-            .proof
-            .iter()
-            .map(|h| {
-                Sha256Digest::from_hex(h)
-                    .map(|d| d.0)
-                    .ok_or_else(|| format!("bad hash {h:?}"))
-            })
-            .collect();
-        let leaf = merkle::leaf_hash(&self.entry.bytes());
-        if !merkle::verify_inclusion(self.index, cp.size, &leaf, &path?, &cp.root) {
-            return Err("the inclusion proof does not lead to the checkpoint's root".into());
-        }
-        if let Some(bundle) = bundle {
-            let file = File::open(bundle).map_err(|e| format!("{}: {e}", bundle.display()))?;
-            let digest =
-                Sha256Digest::of_reader(file).map_err(|e| format!("{}: {e}", bundle.display()))?;
-            if digest != self.entry.bundle {
-                return Err(format!(
-                    "{} is {digest}, the log entry is for {}",
-                    bundle.display(),
-                    self.entry.bundle
-                ));
-            }
-        }
-        Ok(cp)
-    }
-}
-
-/// A consistency proof between two checkpoints.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConsistencyProof {
-    /// Old tree size.
-    pub old_size: u64,
-    /// New tree size.
-    pub new_size: u64,
-    /// RFC 9162 consistency proof, hex.
-    pub proof: Vec<String>,
-    /// The latest signed checkpoint.
-    pub checkpoint: String,
-    /// Whether the proof verifies (the log only grew).
-    pub consistent: bool,
-}
-
-/// What the catalog and the log need from a bundle's statement.
-pub struct BundleFacts {
-    /// Statement id.
-    pub id: String,
-    /// Canonical digest.
-    pub canonical: Sha256Digest,
-    /// Parsed statement.
-    pub statement: serde_json::Value,
-}
-
-fn bundle_facts(path: &Path) -> Result<BundleFacts, ArchiveError> {
-    use crate::bundle::source::{BagSource, Limits};
-    let source = BagSource::open(path, Limits::default())
-        .map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
-    let bytes = source
-        .read_small(
-            crate::bundle::layout::STATEMENT_PATH,
-            crate::document::DEFAULT_MAX_SIZE,
-        )
-        .map_err(|e| ArchiveError::Unreadable(format!("{}: {e}", path.display())))?;
-    let statement = crate::document::parse_strict(&bytes)
-        .map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
-    let canonical = crate::canonical::canonical_digest(&bytes)
-        .map_err(|e| ArchiveError::Unreadable(e.to_string()))?;
-    Ok(BundleFacts {
-        id: statement["id"]
-            .as_str()
-            .unwrap_or(&source.name())
-            .to_string(),
-        canonical,
-        statement,
-    })
-}
-
-fn bundle_signers(path: &Path) -> Vec<(String, String, String)> {
-    use crate::bundle::source::{BagSource, Limits};
-    let Ok(source) = BagSource::open(path, Limits::default()) else {
-        return Vec::new();
-    };
-    source
-        .entries()
-        .iter()
-        .filter(|e| {
-            e.path.starts_with(crate::bundle::layout::SIGNATURES_DIR) && e.path.ends_with(".json")
-        })
-        .filter_map(|e| source.read_small(&e.path, 1 << 20).ok())
-        .filter_map(|b| crate::bundle::layout::SignedStatement::parse(&b).ok())
-        .map(|s| (s.party, s.signer, s.signed_at))
-        .collect()
-}
-
-fn record(entry: &Entry, facts: &BundleFacts, report: &VerifyReport) -> catalog::Record {
-    let s = &facts.statement;
-    let date = if s.get("date").is_some() {
-        &s["date"]
-    } else {
-        &s["occasion"]
-    };
-    let text: Vec<&str> = s["body"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|b| b["text"].as_str())
-        .collect();
-    catalog::Record {
-        bundle: entry.bundle.to_string(),
-        log_index: entry.index,
-        statement_id: entry.statement_id.clone(),
-        kind: s["type"].as_str().map(str::to_owned),
-        title: s["title"].as_str().map(str::to_owned),
-        date_start: date["start"].as_str().map(str::to_owned),
-        date_end: date["end"]
-            .as_str()
-            .or(date["start"].as_str())
-            .map(str::to_owned),
-        ingested_at: entry.ingested_at.clone(),
-        supersedes: entry.supersedes.map(|d| d.to_string()),
-        parties: s["parties"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|p| p["id"].as_str().map(str::to_owned))
-            .collect(),
-        signers: report
-            .signers
-            .iter()
-            .map(|x| (x.party.clone(), x.signer.clone(), x.signed_at.clone()))
-            .collect(),
-        text: text.join("\n"),
+        Ok(entry)
     }
 }

@@ -3,16 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use crate::digest::{Sha256Digest, Sha512Digest};
-use crate::keys::KeyId;
-
 /// `bagit.txt` of every docseal bundle.
 pub const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
-
-/// The signed statement's `type`.
-pub const SIGNATURE_TYPE: &str = "docseal-signature/1";
 
 /// Payload paths, relative to the bag root.
 pub const STATEMENT_PATH: &str = "data/statement.json";
@@ -185,65 +177,6 @@ impl BagInfo {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The tag manifests' digests, as bound by a signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TagManifestDigests {
-    /// SHA-256 of `tagmanifest-sha256.txt`.
-    pub sha256: Sha256Digest,
-    /// SHA-512 of `tagmanifest-sha512.txt`.
-    pub sha512: Sha512Digest,
-}
-
-/// What one signer signs: the JCS bytes of this object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignedStatement {
-    /// Always [`SIGNATURE_TYPE`].
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The bag (statement) id: the bundle's root folder name.
-    pub bag: String,
-    /// Digests of the tag manifests, which cover every file outside `signatures/`.
-    pub tagmanifest: TagManifestDigests,
-    /// Canonical (RFC 8785) SHA-256 of `data/statement.json`.
-    pub statement: Sha256Digest,
-    /// SHA-256 of the embedded schema file's bytes.
-    pub schema: Sha256Digest,
-    /// The signer's key id.
-    pub key: KeyId,
-    /// Party the signer signs for.
-    pub party: String,
-    /// Who signs.
-    pub signer: String,
-    /// `signatory` or `witness`.
-    pub role: String,
-    /// When, RFC 3339 UTC with seconds (`2026-02-27T10:00:00Z`).
-    pub signed_at: String,
-}
-
-impl SignedStatement {
-    /// The exact bytes that are signed: RFC 8785 canonical JSON.
-    pub fn signing_bytes(&self) -> Vec<u8> {
-        // Serializing plain strings and digests cannot fail.
-        serde_json_canonicalizer::to_vec(self).unwrap_or_default()
-    }
-
-    /// Parses a signed statement file, which must be exactly its own
-    /// canonical bytes (so what is read is what was signed).
-    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
-        let value = crate::document::parse_strict(bytes).map_err(|e| e.to_string())?;
-        let statement: Self = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        if statement.kind != SIGNATURE_TYPE {
-            return Err(format!("unknown signature type {:?}", statement.kind));
-        }
-        if statement.signing_bytes() != bytes {
-            return Err("not in canonical (RFC 8785) form".into());
-        }
-        Ok(statement)
-    }
 }
 
 /// Counts and sizes of the payload, for `Payload-Oxum`.

@@ -2,12 +2,17 @@
 //! party and co-signed by the others, verifiable offline with docseal or with
 //! `unzip`, `bagit.py` and `openssl`. The format is in `docs/FORMAT.md`.
 //!
-//! - [`layout`]: the text formats (pure).
-//! - [`source`]: reading a bag from a folder or a zip, hardened.
-//! - [`writer`]: `seal` and `cosign`.
-//! - [`verify`]: every check, with stable codes.
+//! Formats (pure): [`layout`] (paths, tag files), [`signed`] (the signed
+//! statement), [`record`] (the validation record). Reading: [`source`].
+//! Writing: [`writer`]. Workflows: [`seal`], [`cosign`], [`open`] (inspect,
+//! extract). Verifying is [`crate::verify`].
 
+pub mod cosign;
 pub mod layout;
+pub mod open;
+pub mod record;
+pub mod seal;
+pub mod signed;
 pub mod source;
-pub mod verify;
+pub mod stamp;
 pub mod writer;

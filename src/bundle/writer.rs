@@ -13,13 +13,15 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use ed25519_dalek::SigningKey;
-use time::OffsetDateTime;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use super::layout::{self, BagInfo, SignedStatement, TagManifestDigests};
+use super::layout::{self, BagInfo};
+use super::signed::{self, SignedStatement, TagManifestDigests};
 use crate::digest::{Digests, Sha256Digest, Sha512Digest};
 use crate::keys::{self, KeyId};
+use crate::party::{PartyCode, Role};
+use crate::utc::UtcTime;
 
 /// Errors writing a bundle.
 #[derive(Debug, thiserror::Error)]
@@ -46,22 +48,30 @@ pub enum WriteError {
     /// The key already signed this bundle.
     #[error("key {0} has already signed this bundle")]
     AlreadySigned(KeyId),
+    /// No time-stamp token could be obtained; nothing was written.
+    #[error(transparent)]
+    Stamp(#[from] super::stamp::StampError),
 }
 
 /// Who signs, and when.
-#[derive(Debug)]
 pub struct Signer<'a> {
     /// The signing key.
     pub key: &'a SigningKey,
     /// Party signed for.
-    pub party: String,
+    pub party: PartyCode,
     /// Who signs.
     pub signer: String,
-    /// `signatory` or `witness`.
-    pub role: String,
+    /// As what.
+    pub role: Role,
     /// When: also the zip timestamp of the new entries.
-    pub time: OffsetDateTime,
+    pub time: UtcTime,
+    /// Gets a time-stamp token over the 64 signature bytes, stored as
+    /// `signatures/<keyhex>.tsr` (docs/FORMAT.md §6), when given.
+    pub stamp: Option<&'a Stamp<'a>>,
 }
+
+/// Gets the DER `TimeStampResp` of a token over the given signature bytes.
+pub type Stamp<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>, super::stamp::StampError> + 'a;
 
 /// What goes into a new bundle.
 pub struct SealInput<'a> {
@@ -86,7 +96,7 @@ pub struct SealInput<'a> {
     /// The sealer.
     pub signer: Signer<'a>,
     /// Called with (payload bytes written, payload bytes in all), for a progress bar.
-    pub progress: Option<crate::bundle::verify::Progress<'a>>,
+    pub progress: Option<crate::digest::Progress<'a>>,
 }
 
 enum Content {
@@ -111,8 +121,75 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
         return Err(WriteError::Exists(out.to_path_buf()));
     }
     let payload = payload_entries(input)?;
+    let sizes = payload_sizes(&payload)?;
+    let (bytes, count) = layout::oxum(&sizes);
+    let info = BagInfo {
+        external_identifier: input.id.clone(),
+        external_description: input.description.clone(),
+        source_organization: input.organization.clone(),
+        bagging_date: input.signer.time.date().to_string(),
+        payload_bytes: bytes,
+        payload_files: count,
+    };
+    let zip_entries = ZipEntries {
+        prefix: format!("{}/", input.id),
+        time: zip_time(input.signer.time),
+    };
+    let mut failure: Option<WriteError> = None;
+    let result = write_zip_atomic(out, true, |zip| {
+        let info_text = info.text();
+        for (path, bytes) in [
+            ("bag-info.txt", info_text.as_bytes()),
+            ("bagit.txt", layout::BAGIT_TXT.as_bytes()),
+        ] {
+            zip_entries.start(zip, path, true, false)?;
+            zip.write_all(bytes)?;
+        }
+        let digests = write_payload(zip, &zip_entries, input, &payload, &sizes, &mut failure)?;
+        let tags = match tag_files(input, &info_text, &digests) {
+            Ok(tags) => tags,
+            Err(e) => {
+                failure = Some(WriteError::Stamp(e));
+                return Err(io::Error::other("no time-stamp token"));
+            }
+        };
+        for (path, bytes) in tags {
+            zip_entries.start(zip, &path, true, false)?;
+            zip.write_all(&bytes)?;
+        }
+        Ok(())
+    });
+    match (result, failure) {
+        (Err(_), Some(failure)) => Err(failure),
+        (result, _) => result,
+    }
+}
+
+/// How every entry of a new bundle starts: under the root folder, with the one timestamp.
+struct ZipEntries {
+    prefix: String,
+    time: zip::DateTime,
+}
+
+impl ZipEntries {
+    fn start(
+        &self,
+        zip: &mut ZipWriter<File>,
+        path: &str,
+        deflate: bool,
+        large: bool,
+    ) -> io::Result<()> {
+        zip.start_file(
+            format!("{}{path}", self.prefix),
+            options(self.time, deflate).large_file(large),
+        )
+        .map_err(|e| io::Error::other(e.to_string()))
+    }
+}
+
+fn payload_sizes(payload: &[Entry]) -> Result<BTreeMap<String, u64>, WriteError> {
     let mut sizes = BTreeMap::new();
-    for entry in &payload {
+    for entry in payload {
         let size = match &entry.content {
             Content::Bytes(b) => b.len() as u64,
             Content::File(path) => std::fs::metadata(path)
@@ -124,84 +201,53 @@ pub fn seal(input: &SealInput<'_>, out: &Path) -> Result<Sha256Digest, WriteErro
         };
         sizes.insert(entry.path.clone(), size);
     }
-    let (bytes, count) = layout::oxum(&sizes);
-    let info = BagInfo {
-        external_identifier: input.id.clone(),
-        external_description: input.description.clone(),
-        source_organization: input.organization.clone(),
-        bagging_date: input.signer.time.date().to_string(),
-        payload_bytes: bytes,
-        payload_files: count,
-    };
-    let time = zip_time(input.signer.time);
-    let prefix = format!("{}/", input.id);
-    let mut failure: Option<WriteError> = None;
-    let result = write_zip_atomic(out, |zip| {
-        let info_text = info.text();
-        for (path, bytes) in [
-            ("bag-info.txt", info_text.as_bytes()),
-            ("bagit.txt", layout::BAGIT_TXT.as_bytes()),
-        ] {
-            start(zip, &prefix, path, time, true, false)?;
-            zip.write_all(bytes)?;
-        }
-        let mut digests = Vec::with_capacity(payload.len());
-        let mut written = 0u64;
-        for entry in &payload {
-            // ZIP64 only for entries that need it (4 GiB or more), so that
-            // ordinary bundles stay readable by the oldest unzip.
-            let large = sizes[&entry.path] >= u64::from(u32::MAX);
-            start(zip, &prefix, &entry.path, time, entry.deflate, large)?;
-            let found = match &entry.content {
-                Content::Bytes(bytes) => {
-                    zip.write_all(bytes)?;
-                    Digests::of_bytes(bytes)
-                }
-                Content::File(path) => {
-                    let before = written;
-                    let report = |n: u64| {
-                        if let Some(progress) = input.progress {
-                            progress(before + n, bytes);
-                        }
-                    };
-                    copy_hashing(File::open(path)?, zip, sizes[&entry.path], &report)?
-                }
-            };
-            if found.length != sizes[&entry.path] {
-                failure = Some(WriteError::Io {
-                    path: PathBuf::from(&entry.path),
-                    source: io::Error::other("the file changed while it was being sealed"),
-                });
-                return Err(io::Error::other("input changed"));
-            }
-            written += found.length;
-            digests.push((entry.path.clone(), found));
-        }
-        for (path, bytes) in tag_files(input, &info_text, &digests) {
-            start(zip, &prefix, &path, time, true, false)?;
-            zip.write_all(&bytes)?;
-        }
-        Ok(())
-    });
-    match (result, failure) {
-        (Err(_), Some(failure)) => Err(failure),
-        (result, _) => result,
-    }
+    Ok(sizes)
 }
 
-fn start(
+/// Writes the payload, hashing each file once on the way. A file whose
+/// length changed since it was measured sets `failure`.
+fn write_payload(
     zip: &mut ZipWriter<File>,
-    prefix: &str,
-    path: &str,
-    time: zip::DateTime,
-    deflate: bool,
-    large: bool,
-) -> io::Result<()> {
-    zip.start_file(
-        format!("{prefix}{path}"),
-        options(time, deflate).large_file(large),
-    )
-    .map_err(|e| io::Error::other(e.to_string()))
+    entries: &ZipEntries,
+    input: &SealInput<'_>,
+    payload: &[Entry],
+    sizes: &BTreeMap<String, u64>,
+    failure: &mut Option<WriteError>,
+) -> io::Result<Vec<(String, Digests)>> {
+    let total: u64 = sizes.values().sum();
+    let mut digests = Vec::with_capacity(payload.len());
+    let mut written = 0u64;
+    for entry in payload {
+        // ZIP64 only for entries that need it (4 GiB or more), so that
+        // ordinary bundles stay readable by the oldest unzip.
+        let large = sizes[&entry.path] >= u64::from(u32::MAX);
+        entries.start(zip, &entry.path, entry.deflate, large)?;
+        let found = match &entry.content {
+            Content::Bytes(bytes) => {
+                zip.write_all(bytes)?;
+                Digests::of_bytes(bytes)
+            }
+            Content::File(path) => {
+                let before = written;
+                let report = |n: u64| {
+                    if let Some(progress) = input.progress {
+                        progress(before + n, total);
+                    }
+                };
+                copy_hashing(File::open(path)?, zip, sizes[&entry.path], &report)?
+            }
+        };
+        if found.length != sizes[&entry.path] {
+            *failure = Some(WriteError::Io {
+                path: PathBuf::from(&entry.path),
+                source: io::Error::other("the file changed while it was being sealed"),
+            });
+            return Err(io::Error::other("input changed"));
+        }
+        written += found.length;
+        digests.push((entry.path.clone(), found));
+    }
+    Ok(digests)
 }
 
 /// The payload: statement, source text, attachments, sorted by path.
@@ -243,7 +289,7 @@ fn tag_files(
     input: &SealInput<'_>,
     bag_info: &str,
     digests: &[(String, Digests)],
-) -> BTreeMap<String, Vec<u8>> {
+) -> Result<BTreeMap<String, Vec<u8>>, super::stamp::StampError> {
     let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     tags.insert("bagit.txt".into(), layout::BAGIT_TXT.as_bytes().to_vec());
     tags.insert("bag-info.txt".into(), bag_info.as_bytes().to_vec());
@@ -289,79 +335,98 @@ fn tag_files(
         input.statement_digest,
         schema_digest,
         &input.signer,
-    ));
+    )?);
     // Already written before the payload.
     tags.remove("bagit.txt");
     tags.remove("bag-info.txt");
-    tags
+    Ok(tags)
 }
 
 /// Copies `reader` into `out` while hashing it. Large inputs are hashed by
 /// two threads (one per algorithm) while this one reads and writes.
 fn copy_hashing(
-    mut reader: impl Read,
+    reader: impl Read,
     out: &mut dyn Write,
     size: u64,
+    progress: &dyn Fn(u64),
+) -> io::Result<Digests> {
+    if size < 8 << 20 {
+        copy_hashing_small(reader, out, progress)
+    } else {
+        copy_hashing_large(reader, out, progress)
+    }
+}
+
+fn copy_hashing_small(
+    mut reader: impl Read,
+    out: &mut dyn Write,
+    progress: &dyn Fn(u64),
+) -> io::Result<Digests> {
+    let mut hasher = crate::digest::DualHasher::new();
+    let mut copied = 0u64;
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => return Ok(hasher.finish()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buffer[..n]);
+        out.write_all(&buffer[..n])?;
+        copied += n as u64;
+        progress(copied);
+    }
+}
+
+/// Reads a chunk of up to `CHUNK` bytes (fewer only at the end).
+fn read_chunk(reader: &mut impl Read) -> io::Result<Vec<u8>> {
+    const CHUNK: usize = 1 << 20;
+    let mut buffer = vec![0u8; CHUNK];
+    let mut filled = 0;
+    while filled < CHUNK {
+        match reader.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buffer.truncate(filled);
+    Ok(buffer)
+}
+
+fn copy_hashing_large(
+    mut reader: impl Read,
+    out: &mut dyn Write,
     progress: &dyn Fn(u64),
 ) -> io::Result<Digests> {
     use sha2::Digest as _;
     use std::sync::Arc;
     use std::sync::mpsc::sync_channel;
-    const CHUNK: usize = 1 << 20;
-    if size < 8 << 20 {
-        let mut hasher = crate::digest::DualHasher::new();
-        let mut copied = 0u64;
-        let mut buffer = vec![0u8; 256 * 1024];
-        loop {
-            let n = match reader.read(&mut buffer) {
-                Ok(0) => return Ok(hasher.finish()),
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            hasher.update(&buffer[..n]);
-            out.write_all(&buffer[..n])?;
-            copied += n as u64;
-            progress(copied);
-        }
-    }
     std::thread::scope(|scope| {
         let (tx256, rx256) = sync_channel::<Arc<Vec<u8>>>(4);
         let (tx512, rx512) = sync_channel::<Arc<Vec<u8>>>(4);
         let h256 = scope.spawn(move || {
             let mut h = sha2::Sha256::new();
-            for chunk in rx256 {
-                h.update(&chunk[..]);
-            }
+            rx256.into_iter().for_each(|chunk| h.update(&chunk[..]));
             Sha256Digest(h.finalize().into())
         });
         let h512 = scope.spawn(move || {
             let mut h = sha2::Sha512::new();
-            for chunk in rx512 {
-                h.update(&chunk[..]);
-            }
+            rx512.into_iter().for_each(|chunk| h.update(&chunk[..]));
             Sha512Digest(h.finalize().into())
         });
         let mut length = 0u64;
         let copied: io::Result<()> = (|| loop {
-            let mut buffer = vec![0u8; CHUNK];
-            let mut filled = 0;
-            while filled < CHUNK {
-                match reader.read(&mut buffer[filled..]) {
-                    Ok(0) => break,
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            if filled == 0 {
+            let chunk = read_chunk(&mut reader)?;
+            if chunk.is_empty() {
                 return Ok(());
             }
-            buffer.truncate(filled);
-            out.write_all(&buffer)?;
-            length += filled as u64;
+            out.write_all(&chunk)?;
+            length += chunk.len() as u64;
             progress(length);
-            let chunk = Arc::new(buffer);
+            let chunk = Arc::new(chunk);
             // A hasher thread only stops early if it panicked; join reports that.
             let _ = tx256.send(Arc::clone(&chunk));
             let _ = tx512.send(chunk);
@@ -390,10 +455,10 @@ fn signature_files(
     statement: Sha256Digest,
     schema: Sha256Digest,
     signer: &Signer<'_>,
-) -> Vec<(String, Vec<u8>)> {
+) -> Result<Vec<(String, Vec<u8>)>, super::stamp::StampError> {
     let key = KeyId::of(&signer.key.verifying_key());
     let signed = SignedStatement {
-        kind: layout::SIGNATURE_TYPE.into(),
+        kind: signed::SIGNATURE_TYPE.into(),
         bag: bag.into(),
         tagmanifest,
         statement,
@@ -401,109 +466,146 @@ fn signature_files(
         key,
         party: signer.party.clone(),
         signer: signer.signer.clone(),
-        role: signer.role.clone(),
-        signed_at: crate::keyring::format_time(signer.time),
+        role: signer.role,
+        signed_at: signer.time,
     };
     let bytes = signed.signing_bytes();
     let signature = keys::sign(signer.key, &bytes);
     let mut sig_text = base64::engine::general_purpose::STANDARD.encode(signature);
     sig_text.push('\n');
     let base = format!("{}{}", layout::SIGNATURES_DIR, key.hex());
-    vec![
+    let mut files = vec![
         (format!("{base}.json"), bytes),
         (
             format!("{base}.pub.pem"),
             keys::public_key_pem(&signer.key.verifying_key()).into_bytes(),
         ),
         (format!("{base}.sig"), sig_text.into_bytes()),
-    ]
+    ];
+    if let Some(stamp) = signer.stamp {
+        files.push((format!("{base}.tsr"), stamp(&signature)?));
+    }
+    Ok(files)
+}
+
+/// Where a co-signed bundle goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CosignOutput<'a> {
+    /// Replace the bundle itself, atomically (every earlier byte is kept).
+    InPlace,
+    /// A new file, which must not exist.
+    NewFile(&'a Path),
 }
 
 /// Adds a signature to an existing bundle, copying every entry untouched.
-/// The caller verifies the bundle first.
-pub fn cosign(bundle: &Path, signer: &Signer<'_>, out: &Path) -> Result<Sha256Digest, WriteError> {
-    if out.exists() {
+/// The caller verifies the bundle first (see [`crate::bundle::cosign`]).
+pub fn cosign(
+    bundle: &Path,
+    signer: &Signer<'_>,
+    output: CosignOutput<'_>,
+) -> Result<Sha256Digest, WriteError> {
+    if let CosignOutput::NewFile(out) = output
+        && out.exists()
+    {
         return Err(WriteError::Exists(out.to_path_buf()));
     }
-    let io_err = |source| WriteError::Io {
-        path: bundle.to_path_buf(),
-        source,
-    };
-    let mut archive = ZipArchive::new(BufReader::new(File::open(bundle).map_err(io_err)?))
-        .map_err(|e| WriteError::Zip(e.to_string()))?;
-    let mut names = Vec::with_capacity(archive.len());
-    for i in 0..archive.len() {
-        let file = archive
-            .by_index_raw(i)
-            .map_err(|e| WriteError::Zip(e.to_string()))?;
-        names.push(
-            file.name()
-                .map_err(|e| WriteError::Zip(e.to_string()))?
-                .into_owned(),
-        );
-    }
-    let root = names
-        .first()
-        .and_then(|n| n.split('/').next())
-        .unwrap_or_default()
-        .to_string();
-    let read =
-        |archive: &mut ZipArchive<BufReader<File>>, rel: &str| -> Result<Vec<u8>, WriteError> {
-            let mut bytes = Vec::new();
-            archive
-                .by_name(&format!("{root}/{rel}"))
-                .map_err(|e| WriteError::Zip(format!("{rel}: {e}")))?
-                .read_to_end(&mut bytes)
-                .map_err(io_err)?;
-            Ok(bytes)
-        };
+    let mut archive = open_archive(bundle)?;
+    let signed = SignedParts::read(&mut archive, bundle)?;
     let key = KeyId::of(&signer.key.verifying_key());
-    if names
-        .iter()
-        .any(|n| n.contains(&format!("{}{}", layout::SIGNATURES_DIR, key.hex())))
-    {
+    let own = format!("{}{}", layout::SIGNATURES_DIR, key.hex());
+    if signed.names.iter().any(|n| n.contains(&own)) {
         return Err(WriteError::AlreadySigned(key));
     }
-    let tm256 = read(&mut archive, "tagmanifest-sha256.txt")?;
-    let tm512 = read(&mut archive, "tagmanifest-sha512.txt")?;
-    let statement = read(&mut archive, layout::STATEMENT_PATH)?;
-    let statement_digest = crate::canonical::canonical_digest(&statement)
-        .map_err(|e| WriteError::Zip(format!("statement: {e}")))?;
-    let schema_name = names
-        .iter()
-        .find_map(|n| {
-            n.strip_prefix(&format!("{root}/{}", layout::SCHEMA_DIR))
-                .map(str::to_owned)
-        })
-        .ok_or_else(|| WriteError::Zip("no embedded schema".into()))?;
-    let schema = read(
-        &mut archive,
-        &format!("{}{schema_name}", layout::SCHEMA_DIR),
-    )?;
-    let new_files = signature_files(
-        &root,
-        TagManifestDigests {
-            sha256: Sha256Digest::of_bytes(&tm256),
-            sha512: Sha512Digest::of_bytes(&tm512),
-        },
-        statement_digest,
-        Sha256Digest::of_bytes(&schema),
+    let files = signature_files(
+        &signed.root,
+        signed.tagmanifest,
+        signed.statement,
+        signed.schema,
         signer,
-    );
+    )?;
+    insert(
+        archive,
+        &signed.root,
+        &signed.names,
+        files,
+        signer.time,
+        bundle,
+        output,
+    )
+}
+
+fn open_archive(bundle: &Path) -> Result<ZipArchive<BufReader<File>>, WriteError> {
+    let file = File::open(bundle).map_err(|source| WriteError::Io {
+        path: bundle.to_path_buf(),
+        source,
+    })?;
+    ZipArchive::new(BufReader::new(file)).map_err(|e| WriteError::Zip(e.to_string()))
+}
+
+/// Adds files under `signatures/` to a bundle (time-stamp tokens), copying
+/// every entry untouched; the new entries get the zip timestamp of `time`.
+/// The caller checks the bundle first (see [`crate::bundle::stamp`]).
+pub fn add_signature_files(
+    bundle: &Path,
+    files: Vec<(String, Vec<u8>)>,
+    time: UtcTime,
+    output: CosignOutput<'_>,
+) -> Result<Sha256Digest, WriteError> {
+    if let CosignOutput::NewFile(out) = output
+        && out.exists()
+    {
+        return Err(WriteError::Exists(out.to_path_buf()));
+    }
+    let mut archive = open_archive(bundle)?;
+    let signed = SignedParts::read(&mut archive, bundle)?;
+    for (path, _) in &files {
+        let full = format!("{}/{path}", signed.root);
+        if !path.starts_with(layout::SIGNATURES_DIR) || signed.names.contains(&full) {
+            return Err(WriteError::Zip(format!("{path} cannot be added")));
+        }
+    }
+    insert(
+        archive,
+        &signed.root,
+        &signed.names,
+        files,
+        time,
+        bundle,
+        output,
+    )
+}
+
+/// Writes the bundle again with `files` inserted in name order: every old
+/// entry's local header and data copied raw, so no signed byte changes.
+fn insert(
+    mut archive: ZipArchive<BufReader<File>>,
+    root: &str,
+    names: &[String],
+    files: Vec<(String, Vec<u8>)>,
+    time: UtcTime,
+    bundle: &Path,
+    output: CosignOutput<'_>,
+) -> Result<Sha256Digest, WriteError> {
+    let (out, replace) = match output {
+        CosignOutput::InPlace => (bundle, true),
+        CosignOutput::NewFile(out) => (out, false),
+    };
+    let new_by_name: BTreeMap<String, Vec<u8>> = files
+        .into_iter()
+        .map(|(p, b)| (format!("{root}/{p}"), b))
+        .collect();
+    // Every entry in byte order of its name: the old ones by index (copied
+    // raw), the new ones by name.
     let mut order: Vec<(String, Option<usize>)> = names
         .iter()
         .cloned()
         .enumerate()
         .map(|(i, n)| (n, Some(i)))
         .collect();
-    let new_by_name: BTreeMap<String, Vec<u8>> = new_files
-        .into_iter()
-        .map(|(p, b)| (format!("{root}/{p}"), b))
-        .collect();
     order.extend(new_by_name.keys().map(|n| (n.clone(), None)));
     order.sort_by(|a, b| a.0.cmp(&b.0));
-    let time = zip_time(signer.time);
-    write_zip_atomic(out, |zip| {
+    let time = zip_time(time);
+    write_zip_atomic(out, !replace, |zip| {
         for (name, index) in &order {
             match index {
                 Some(i) => {
@@ -522,6 +624,70 @@ pub fn cosign(bundle: &Path, signer: &Signer<'_>, out: &Path) -> Result<Sha256Di
         }
         Ok(())
     })
+}
+
+/// What a new signature binds, read from an existing bundle.
+struct SignedParts {
+    /// The root folder (bag name).
+    root: String,
+    /// Every entry name, in archive order.
+    names: Vec<String>,
+    tagmanifest: TagManifestDigests,
+    statement: Sha256Digest,
+    schema: Sha256Digest,
+}
+
+impl SignedParts {
+    fn read(archive: &mut ZipArchive<BufReader<File>>, bundle: &Path) -> Result<Self, WriteError> {
+        let zip_err = |e: zip::result::ZipError| WriteError::Zip(e.to_string());
+        let names = (0..archive.len())
+            .map(|i| {
+                Ok(archive
+                    .by_index_raw(i)
+                    .map_err(zip_err)?
+                    .name()
+                    .map_err(zip_err)?
+                    .into_owned())
+            })
+            .collect::<Result<Vec<String>, WriteError>>()?;
+        let root = names
+            .first()
+            .and_then(|n| n.split('/').next())
+            .unwrap_or_default()
+            .to_string();
+        let mut read = |rel: &str| -> Result<Vec<u8>, WriteError> {
+            let mut bytes = Vec::new();
+            archive
+                .by_name(&format!("{root}/{rel}"))
+                .map_err(|e| WriteError::Zip(format!("{rel}: {e}")))?
+                .read_to_end(&mut bytes)
+                .map_err(|source| WriteError::Io {
+                    path: bundle.to_path_buf(),
+                    source,
+                })?;
+            Ok(bytes)
+        };
+        let tagmanifest = TagManifestDigests {
+            sha256: Sha256Digest::of_bytes(&read("tagmanifest-sha256.txt")?),
+            sha512: Sha512Digest::of_bytes(&read("tagmanifest-sha512.txt")?),
+        };
+        let statement = crate::canonical::canonical_digest(&read(layout::STATEMENT_PATH)?)
+            .map_err(|e| WriteError::Zip(format!("statement: {e}")))?;
+        let schema_dir = format!("{root}/{}", layout::SCHEMA_DIR);
+        let schema_name = names
+            .iter()
+            .find_map(|n| n.strip_prefix(&schema_dir).map(str::to_owned))
+            .ok_or_else(|| WriteError::Zip("no embedded schema".into()))?;
+        let schema =
+            Sha256Digest::of_bytes(&read(&format!("{}{schema_name}", layout::SCHEMA_DIR))?);
+        Ok(Self {
+            root,
+            names,
+            tagmanifest,
+            statement,
+            schema,
+        })
+    }
 }
 
 fn is_text(name: &str) -> bool {
@@ -550,8 +716,8 @@ fn options(time: zip::DateTime, deflate: bool) -> SimpleFileOptions {
 }
 
 /// The zip timestamp of a time (clamped to what DOS times can hold).
-fn zip_time(t: OffsetDateTime) -> zip::DateTime {
-    let t = t.to_offset(time::UtcOffset::UTC);
+fn zip_time(t: UtcTime) -> zip::DateTime {
+    let t = t.datetime();
     let year = t.year().clamp(1980, 2107) as u16;
     zip::DateTime::from_date_and_time(
         year,
@@ -566,13 +732,14 @@ fn zip_time(t: OffsetDateTime) -> zip::DateTime {
 
 fn write_zip_atomic(
     out: &Path,
+    no_clobber: bool,
     fill: impl FnOnce(&mut ZipWriter<File>) -> io::Result<()>,
 ) -> Result<Sha256Digest, WriteError> {
     let io_err = |source| WriteError::Io {
         path: out.to_path_buf(),
         source,
     };
-    crate::fsutil::write_atomic_with(out, true, |file| {
+    crate::fsutil::write_atomic_with(out, no_clobber, |file| {
         let handle = file.try_clone()?;
         let mut zip = ZipWriter::new(handle);
         if let Err(e) = fill(&mut zip) {

@@ -1,69 +1,41 @@
-//! Command-line definitions and one handler per command. No logic that a
-//! library user would need lives here.
+//! The command line: parse the arguments, resolve the settings once, call
+//! the library, render what it returns, map the outcome to an exit status
+//! (0 ok, 1 checked and failed, 2 could not check). No logic a library
+//! user would need lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 /// Prints an informational message on stderr, unless `--quiet`.
 macro_rules! note {
     ($($arg:tt)*) => {
-        if !$crate::cli::quiet() {
+        if !$crate::cli::output::quiet() {
             eprintln!($($arg)*);
         }
     };
 }
 
 mod archive;
-mod bundle;
+mod archive_stamp;
 mod completions;
+mod error;
 mod hash;
 mod import;
+mod inspect;
 mod key;
+mod output;
+mod seal;
+mod settings;
+mod timestamp;
 mod validate;
+mod verify;
+mod web_verifier;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-/// Exit status of a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    /// Everything held.
-    Ok = 0,
-    /// Checked, and something failed.
-    Failed = 1,
-    /// Could not check (usage, I/O, bad schema).
-    Error = 2,
-}
-
-/// An error for the user: what went wrong, and how to fix it.
-#[derive(Debug)]
-pub struct CliError {
-    message: String,
-    hint: Option<String>,
-    status: Status,
-}
-
-impl CliError {
-    fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: None,
-            status: Status::Error,
-        }
-    }
-
-    fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Whether `--quiet` was given: only errors, warnings and data are printed.
-pub fn quiet() -> bool {
-    QUIET.load(std::sync::atomic::Ordering::Relaxed)
-}
+pub use error::{CliError, Status};
+pub use output::{stream_stdout, write_json, write_stdout};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,21 +62,25 @@ enum Command {
     /// Print digests: canonical (RFC 8785) for JSON, and of the file bytes.
     Hash(hash::Args),
     /// Seal a statement into a signed, deterministic bundle (BagIt in zip).
-    Seal(bundle::SealArgs),
+    Seal(seal::SealArgs),
     /// Add another party's signature to a bundle.
-    Cosign(bundle::CosignArgs),
-    /// Verify bundles or any BagIt bag: every digest, signature, trust and policy.
-    Verify(bundle::VerifyArgs),
-    /// Show what a bundle holds and who signed it, without verifying.
-    Inspect(bundle::InspectArgs),
+    Cosign(seal::CosignArgs),
+    /// Add RFC 3161 time-stamp tokens to a bundle's signatures (online, or offline by files).
+    Timestamp(timestamp::Args),
+    /// Verify bundles or any BagIt bag: authentic, intact but not vouched for, or not authentic.
+    Verify(verify::VerifyArgs),
+    /// Show what a bundle holds and who claims to have signed it, without verifying.
+    Inspect(inspect::InspectArgs),
     /// Extract a bundle safely into a folder.
-    Extract(bundle::ExtractArgs),
+    Extract(inspect::ExtractArgs),
     /// Keep bundles in a tamper-evident archive: store, log, catalog.
     #[command(subcommand)]
     Archive(archive::ArchiveCommand),
     /// Manage Ed25519 keys and the keyring's trust.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Write the browser verifier page (one offline HTML file) to -o FILE or stdout.
+    WebVerifier(web_verifier::Args),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page, or write one per command with -o DIR.
@@ -120,10 +96,34 @@ pub enum OutputFormat {
     Json,
 }
 
+/// On SIGINT, SIGTERM or SIGHUP: remove the temporary files in progress,
+/// then exit as the signal would (128 + its number). Nothing half-written
+/// stays behind an interrupted `seal`, `cosign`, `extract` or `archive add`.
+fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return; // without a handler, a signal kills the process: the next write sweeps up
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let removed = docseal::fsutil::remove_registered_for_exit();
+            if removed > 0 {
+                eprintln!(
+                    "interrupted: removed {removed} unfinished temporary file(s); nothing was written"
+                );
+            }
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() {
                 Status::Error
@@ -134,20 +134,26 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
-    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    output::set_quiet(cli.quiet);
+    clean_up_on_signals();
+    let settings = settings::Settings::default();
     let result = match cli.command {
         Command::Import(args) => import::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Hash(args) => hash::run(args),
-        Command::Key(command) => key::run(command),
-        Command::Archive(command) => archive::run(command),
+        Command::Key(command) => key::run(command, &settings),
+        Command::Archive(command) => archive::run(command, &settings),
+        Command::WebVerifier(args) => web_verifier::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
-        Command::Seal(args) => bundle::seal(args),
-        Command::Cosign(args) => bundle::cosign(args),
-        Command::Verify(args) => bundle::verify(args),
-        Command::Inspect(args) => bundle::inspect(args),
-        Command::Extract(args) => bundle::extract(args),
+        Command::Seal(args) => seal::seal(args, &settings),
+        Command::Cosign(args) => seal::cosign(args, &settings),
+        Command::Timestamp(args) => timestamp::run(args, &settings),
+        Command::Verify(args) => {
+            verify::verify(args, matches.subcommand_matches("verify"), &settings)
+        }
+        Command::Inspect(args) => inspect::inspect(args),
+        Command::Extract(args) => inspect::extract(args),
     };
     let status = match result {
         Ok(status) => status,
@@ -160,83 +166,8 @@ pub fn main() -> ExitCode {
             error.status
         }
     };
+    // An interrupt being handled ends the process from its thread, with
+    // the signal's status: do not race it with this one.
+    docseal::fsutil::settle();
     ExitCode::from(status as u8)
-}
-
-/// Writes to stdout, treating a closed pipe (`docseal … | head`) as success.
-fn write_stdout(text: &[u8]) -> Result<(), CliError> {
-    stream_stdout(|out| out.write_all(text))
-}
-
-/// Streams output to stdout through one buffer (large reports are never held
-/// in memory whole). A closed pipe (`| head`) is not an error.
-fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
-    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    match write(&mut out).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::new(format!("cannot write to stdout: {e}"))),
-    }
-}
-
-/// One check of a verification or an audit, as a line for people:
-/// `  FAIL  code                   subject: message`.
-fn check_line(check: &docseal::bundle::verify::Check) -> String {
-    use docseal::bundle::verify::CheckStatus;
-    let status = match check.status {
-        CheckStatus::Pass => "ok  ",
-        CheckStatus::Fail => "FAIL",
-        CheckStatus::Warn => "warn",
-    };
-    let subject = check
-        .subject
-        .as_deref()
-        .map(|s| format!("{s}: "))
-        .unwrap_or_default();
-    format!("  {status}  {:<22} {subject}{}", check.code, check.message)
-}
-
-/// Pretty JSON on stdout, with a final newline.
-fn write_json(value: &serde_json::Value) -> Result<(), CliError> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string()))?;
-    text.push('\n');
-    write_stdout(text.as_bytes())
-}
-
-/// A byte progress bar, drawn on stderr only when it is a terminal, not with
-/// `--quiet`, and only once the work turns out to be large (64 MiB or more).
-pub struct ByteProgress(Option<indicatif::ProgressBar>);
-
-impl ByteProgress {
-    fn new() -> Self {
-        use std::io::IsTerminal;
-        Self((io::stderr().is_terminal() && !quiet()).then(|| {
-            let bar = indicatif::ProgressBar::hidden();
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        }))
-    }
-
-    fn update(&self, done: u64, total: u64) {
-        if let Some(bar) = &self.0
-            && total >= 64 << 20
-        {
-            if bar.is_hidden() {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use docseal::lint::{LintConfig, LintLevel};
+use docseal::lint::{LintConfig, LintLevel, LintName};
 use docseal::report::{self, Summary};
 use docseal::schema::{SchemaOptions, SchemaSource};
 use docseal::validate::{CheckOptions, Checker, Hinted};
@@ -72,16 +72,10 @@ impl LintArgs {
     /// Defaults, then docseal.toml, then the flags.
     pub fn config(&self) -> Result<LintConfig, CliError> {
         let mut config = LintConfig::default();
-        let project = docseal::config::Project::discover(std::path::Path::new("."))
-            .map_err(|e| CliError::new(e.to_string()))?;
+        let project = docseal::config::Project::discover(std::path::Path::new("."))?;
         if let Some(project) = project {
-            for (name, level) in &project.config.lints {
-                let level: LintLevel = level.parse().map_err(|e: String| {
-                    CliError::new(format!("docseal.toml [lints] {name}: {e}"))
-                })?;
-                config
-                    .set(name, level)
-                    .map_err(|e| CliError::new(format!("docseal.toml [lints]: {e}")))?;
+            for (&name, &level) in &project.config.lints {
+                config.set(name, level);
             }
         }
         for (names, level) in [
@@ -90,9 +84,8 @@ impl LintArgs {
             (&self.deny, LintLevel::Deny),
         ] {
             for name in names {
-                config.set(name, level).map_err(|e| {
-                    CliError::new(e).hint("`docseal validate --help` lists the lints")
-                })?;
+                let name: LintName = name.parse()?;
+                config.set(name, level);
             }
         }
         Ok(config)

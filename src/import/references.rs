@@ -12,25 +12,25 @@ use super::parties;
 use super::segment::{Block, Kind};
 
 const CAP: &str = r"[A-Z][\p{L}’'-]*";
-const TAIL: &str = r"(?:\s+(?:between|of|on|for|in)(?:\s+(?:(?:the|of|and|its|for|on|in|member|states)\b|[A-Z][\p{L}’'-]*(?:\s+\([A-Za-z]+\))?))+)?";
+const TAIL: &str = r"(?:\s+(?:between|of|on|for|in)(?:\s+(?:(?:the|of|and|its|for|on|in|member|states)(?-u:\b)|[A-Z][\p{L}’'-]*(?:\s+\([A-Za-z]+\))?))+)?";
 
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:(?:[IVX]+|\d+(?:st|nd|rd|th))\s+)?(?:{CAP}\s+)*(?:Summit|Congress|Conference|Forum|Dialogue|Games|Olympics|EXPO|Expo|Assembly)(?:\s+\d{{4}})?(?:\s+of\s+(?:{CAP})(?:\s+(?:and|of|the|for)\s+{CAP}|\s+{CAP})*)?"
+        r"(?-u:\b)(?:(?:[IVX]+|\d+(?:st|nd|rd|th))\s+)?(?:{CAP}\s+)*(?:Summit|Congress|Conference|Forum|Dialogue|Games|Olympics|EXPO|Expo|Assembly)(?:\s+\d{{4}})?(?:\s+of\s+(?:{CAP})(?:\s+(?:and|of|the|for)\s+{CAP}|\s+{CAP})*)?"
     ))
     .expect("the event pattern is valid (tested)")
 });
 
 static AGREEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:{CAP}\s+)*(?:Agreement|Treaty|Memorandum of Understanding|Convention|Accord|Protocol|Charter|Declaration|Plan|Strategy|Framework)\b{TAIL}"
+        r"(?-u:\b)(?:{CAP}\s+)*(?:Agreement|Treaty|Memorandum of Understanding|Convention|Accord|Protocol|Charter|Declaration|Plan|Strategy|Framework)(?-u:\b){TAIL}"
     ))
     .expect("the agreement pattern is valid (tested)")
 });
 
 static ORGANISATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:{CAP}\s+)*(?:Union|Nations|Organization|Organisation|Agency|Council|Commission|Centre|Center|Bank|Fund|Association|Alliance|Committee|Club)\b{TAIL}"
+        r"(?-u:\b)(?:{CAP}\s+)*(?:Union|Nations|Organization|Organisation|Agency|Council|Commission|Centre|Center|Bank|Fund|Association|Alliance|Committee|Club)(?-u:\b){TAIL}"
     ))
     .expect("the organisation pattern is valid (tested)")
 });
@@ -138,72 +138,97 @@ pub fn find_references(text: &str, blocks: &[Block]) -> Vec<Reference> {
             continue;
         }
         let bt = &text[block.start..block.end];
-        let mut taken: Vec<(usize, usize)> = Vec::new();
-        let mut found: Vec<(usize, Reference)> = Vec::new();
-        for (regex, kind) in [
-            (&*EVENT, "event"),
-            (&*AGREEMENT, "agreement"),
-            (&*ORGANISATION, "organisation"),
-        ] {
-            for m in regex.find_iter(bt) {
-                let (s, e) = trim_phrase(bt, m.start(), m.end());
-                if e <= s || taken.iter().any(|&(a, b)| s < b && a < e) {
-                    continue;
-                }
-                let words = &bt[s..e];
-                // A lone generic word ("Agreement", "Council") says nothing.
-                if !words.contains(' ') && !words.chars().any(|c| c.is_ascii_digit()) {
-                    continue;
-                }
-                // Names of states are parties, not organisations.
-                if parties::country_code(words).is_some() {
-                    continue;
-                }
-                let kind = if kind == "agreement"
-                    && (words.starts_with("Charter")
-                        || words.contains("Plan")
-                        || words.contains("Strategy")
-                        || words.contains("Declaration"))
-                {
-                    "document"
-                } else {
-                    kind
-                };
-                taken.push((s, e));
-                let date = if kind == "organisation" {
-                    None
-                } else {
-                    date_after(bt, e).map(|(d, dtext)| date_value(&d, Some(dtext)))
-                };
-                found.push((
-                    s,
-                    Reference {
-                        kind,
-                        text: words.to_string(),
-                        date,
-                        block: index,
-                        span: [block.start + s, block.start + e],
-                    },
-                ));
-            }
-        }
-        for d in dates::find_dates(bt) {
-            let words = &bt[d.start..d.end];
-            found.push((
-                d.start,
-                Reference {
-                    kind: "date",
-                    text: words.to_string(),
-                    date: Some(date_value(&d, None)),
-                    block: index,
-                    span: [block.start + d.start, block.start + d.end],
-                },
-            ));
-        }
+        let mut found = phrase_references(bt, index, block.start);
+        found.extend(date_references(bt, index, block.start));
+        // Stable: a phrase and a date starting together keep that order.
         found.sort_by_key(|(at, _)| *at);
         out.extend(found.into_iter().map(|(_, v)| v));
     }
     out
+}
+
+/// The events, agreements, documents and organisations a block names
+/// (patterns tried in that order; a phrase overlapping one taken is not
+/// taken again), each with where it starts in the block. `start` is the
+/// block's offset in the source.
+fn phrase_references(block_text: &str, block: usize, start: usize) -> Vec<(usize, Reference)> {
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut found = Vec::new();
+    for (regex, kind) in [
+        (&*EVENT, "event"),
+        (&*AGREEMENT, "agreement"),
+        (&*ORGANISATION, "organisation"),
+    ] {
+        for m in regex.find_iter(block_text) {
+            let (s, e) = trim_phrase(block_text, m.start(), m.end());
+            if e <= s || taken.iter().any(|&(a, b)| s < b && a < e) {
+                continue;
+            }
+            let words = &block_text[s..e];
+            if !names_something(words) {
+                continue;
+            }
+            let kind = phrase_kind(kind, words);
+            taken.push((s, e));
+            let date = if kind == "organisation" {
+                None
+            } else {
+                date_after(block_text, e).map(|(d, dtext)| date_value(&d, Some(dtext)))
+            };
+            found.push((
+                s,
+                Reference {
+                    kind,
+                    text: words.to_string(),
+                    date,
+                    block,
+                    span: [start + s, start + e],
+                },
+            ));
+        }
+    }
+    found
+}
+
+/// A lone generic word ("Agreement", "Council") says nothing, and names of
+/// states are parties, not organisations.
+fn names_something(words: &str) -> bool {
+    (words.contains(' ') || words.chars().any(|c| c.is_ascii_digit()))
+        && parties::country_code(words).is_none()
+}
+
+/// Charters, plans, strategies and declarations are documents, not
+/// agreements.
+fn phrase_kind(kind: &'static str, words: &str) -> &'static str {
+    if kind == "agreement"
+        && (words.starts_with("Charter")
+            || words.contains("Plan")
+            || words.contains("Strategy")
+            || words.contains("Declaration"))
+    {
+        "document"
+    } else {
+        kind
+    }
+}
+
+/// Every date of a block, with where it starts in the block.
+fn date_references(block_text: &str, block: usize, start: usize) -> Vec<(usize, Reference)> {
+    dates::find_dates(block_text)
+        .into_iter()
+        .map(|d| {
+            (
+                d.start,
+                Reference {
+                    kind: "date",
+                    text: block_text[d.start..d.end].to_string(),
+                    date: Some(date_value(&d, None)),
+                    block,
+                    span: [start + d.start, start + d.end],
+                },
+            )
+        })
+        .collect()
 }
 
 /// The occasion: "paid an official visit to Kazakhstan on February 26-27,
@@ -263,6 +288,7 @@ mod tests {
             start: 0,
             end: text.len(),
             parent: None,
+            number: None,
         }];
         let refs = find_references(text, &blocks);
         let event = refs.iter().find(|r| r.kind == "event").unwrap();
@@ -282,6 +308,7 @@ mod tests {
             start: 0,
             end: text.len(),
             parent: None,
+            number: None,
         }];
         let refs = find_references(text, &blocks);
         let fta = refs.iter().find(|r| r.kind == "agreement").unwrap();

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod tsa;
+
 /// The built `docseal` binary.
 pub fn docseal() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_docseal"));
@@ -31,14 +33,14 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-/// `../shared` beside the project.
-pub fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+/// The tests' own data (`tests/data/`, origins in its README).
+pub fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
-/// The shared corpus of real statements.
+/// Real statements with their notes (`tests/data/corpus/`).
 pub fn corpus() -> PathBuf {
-    shared().join("corpus/statements")
+    data().join("corpus")
 }
 
 /// Compares `actual` with the pinned file `tests/snapshots/NAME`.
@@ -63,28 +65,66 @@ pub fn assert_snapshot(name: &str, actual: &str) {
 /// `SOURCE_DATE_EPOCH` of the test bundles: 2026-02-27T10:00:00Z.
 pub const EPOCH: &str = "1772186400";
 
-/// Seals `statement` with the KZ demo key (with `text` as its source when
-/// given) and co-signs it with the RS demo key, at [`EPOCH`], into `out`.
-pub fn seal_and_cosign(statement: &Path, text: Option<&Path>, out: &Path) -> PathBuf {
+/// The test keyring: the KZ and RS test keys, trusted from 2026-01-01 (not
+/// demo keys: bundles they sign verify as authentic under this keyring).
+pub const KEYRING: &str = "tests/data/keyring";
+/// The KZ test key (unencrypted).
+pub const KZ_KEY: &str = "tests/data/keys/kz-test.key.pem";
+/// The RS test key (unencrypted).
+pub const RS_KEY: &str = "tests/data/keys/rs-test.key.pem";
+
+/// git keeps no file modes: the test keys are made private before use, so
+/// that loading them does not warn.
+pub fn private_keys() {
+    use std::os::unix::fs::PermissionsExt;
+    for key in [KZ_KEY, RS_KEY] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(key);
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+/// Seals `statement` with `key` (its identity from `keyring`), at [`EPOCH`].
+pub fn seal_with(statement: &Path, text: Option<&Path>, key: &str, keyring: &str, out: &Path) {
+    private_keys();
     let mut seal = docseal();
     seal.arg("seal").arg(statement);
     if let Some(text) = text {
         seal.arg("--text").arg(text);
     }
     let (code, _, err) = run(seal
-        .args(["--key", "keys/demo/kz-demo.key.pem", "-o"])
+        .args(["--key", key, "--keyring", keyring, "-o"])
         .arg(out)
         .env("SOURCE_DATE_EPOCH", EPOCH));
     assert_eq!(code, 0, "{err}");
+}
+
+/// Co-signs `bundle` in place with `key`, at [`EPOCH`].
+pub fn cosign_with(bundle: &Path, key: &str, keyring: &str) {
+    private_keys();
     let (code, _, err) = run(docseal()
-        .args(["cosign", "--key", "keys/demo/rs-demo.key.pem"])
-        .arg(out)
+        .args(["cosign", "--key", key, "--keyring", keyring])
+        .arg(bundle)
         .env("SOURCE_DATE_EPOCH", EPOCH));
     assert_eq!(code, 0, "{err}");
+}
+
+/// Seals `statement` with the KZ test key (with `text` as its source when
+/// given) and co-signs it with the RS test key, at [`EPOCH`], into `out`.
+pub fn seal_and_cosign(statement: &Path, text: Option<&Path>, out: &Path) -> PathBuf {
+    seal_with(statement, text, KZ_KEY, KEYRING, out);
+    cosign_with(out, RS_KEY, KEYRING);
     out.to_path_buf()
 }
 
-/// The reference statement, sealed with its text and co-signed, in `dir`.
+/// The same with the published demo keys (which prove nothing).
+pub fn seal_and_cosign_demo(statement: &Path, text: Option<&Path>, out: &Path) -> PathBuf {
+    seal_with(statement, text, "keys/demo/kz-demo.key.pem", "keys", out);
+    cosign_with(out, "keys/demo/rs-demo.key.pem", "keys");
+    out.to_path_buf()
+}
+
+/// The reference statement, sealed with its text and co-signed by the KZ
+/// and RS test keys, in `dir`.
 pub fn sealed_reference(dir: &Path) -> PathBuf {
     seal_and_cosign(
         Path::new("statements/kz-rs-2026-02-27.json"),

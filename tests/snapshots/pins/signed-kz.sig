@@ -1,1 +1,1 @@
-U4XnuEMJZslJyJCPHIwvqzvgyt6e0duAqgeKVqdf1iLVjcNbEUxvPaUbCTeaW8s8vvLt0o3Wzsgf2b0IQn8zCA==
+VpKep2UXCfC1my51zS11cQv+2g/LbDz/Loa+MupPfCDyaEUPpF6M9W/RuK8iSazc4czuExp9CYwOe844SNokAQ==
