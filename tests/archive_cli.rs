@@ -368,6 +368,45 @@ fn eight_concurrent_writers_record_every_bundle_once() {
     audit_passes(d);
 }
 
+/// CI failed once with "the catalog: database is locked": catch-ups run
+/// outside the writers' lock, and two of them writing one SQLite catalog at
+/// once collided. A catch-up now waits for `catalog.sqlite.lock`.
+#[test]
+fn a_catalog_catch_up_waits_for_the_catalogs_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let b = bundle(d, "waits");
+    let (code, _, err) = run(archive(d).arg("add").arg(&b));
+    assert_eq!(code, 0, "{err}");
+    // The catalog says it indexes nothing: the next reader must catch up.
+    let catalog = d.join("archive/catalog.sqlite");
+    rusqlite::Connection::open(&catalog)
+        .unwrap()
+        .execute("UPDATE meta SET value = '0' WHERE key = 'size'", [])
+        .unwrap();
+    let lock = std::fs::File::create(d.join("archive/catalog.sqlite.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut reader = archive(d)
+        .arg("list")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        reader.try_wait().unwrap().is_none(),
+        "the catch-up did not wait for the catalog's lock"
+    );
+    drop(lock);
+    let out = reader.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("waits"));
+}
+
 #[test]
 fn no_command_overwrites_a_file_without_force() {
     let dir = tempfile::tempdir().unwrap();

@@ -40,6 +40,14 @@ pub enum CatalogError {
     /// There is no catalog there yet.
     #[error("there is no catalog at {0}")]
     Missing(String),
+    /// The lock file that serializes writers of a SQLite catalog.
+    #[error("{}: {source}", path.display())]
+    Lock {
+        /// The lock file.
+        path: std::path::PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
 }
 
 /// A PostgreSQL error with the server's own message (its `Display` says
@@ -104,11 +112,17 @@ pub struct Catalog {
     backend: Backend,
 }
 
-/// Held while a catalog is caught up, so that of several nodes catching
-/// up one shared catalog at once one writes and the others then find it
-/// current (a SQLite file needs none: its writers are serialized by SQLite
-/// and by the archive's lock).
-pub struct CatchUpGuard(#[allow(dead_code)] Option<postgres::AdvisoryLock>);
+/// Held while a catalog is caught up, so that of several processes
+/// catching up one catalog at once one writes and the others then find it
+/// current. Catch-ups run outside the archive's writers' lock (any reader
+/// may follow the log), so a SQLite file needs one too: an exclusive
+/// `flock` on `<catalog>.lock` beside it.
+pub enum CatchUpGuard {
+    /// A PostgreSQL session-level advisory lock.
+    Postgres(#[allow(dead_code)] postgres::AdvisoryLock),
+    /// The locked `<catalog>.lock` file (unlocked when closed).
+    Sqlite(#[allow(dead_code)] std::fs::File),
+}
 
 macro_rules! dispatch {
     ($self:ident, $c:ident => $e:expr) => {
@@ -165,8 +179,8 @@ impl Catalog {
     /// Serializes catch-ups of a shared catalog until the guard is dropped.
     pub fn catch_up_guard(&self) -> Result<CatchUpGuard, CatalogError> {
         match &self.backend {
-            Backend::Sqlite(_) => Ok(CatchUpGuard(None)),
-            Backend::Postgres(c) => Ok(CatchUpGuard(Some(c.advisory_lock()?))),
+            Backend::Sqlite(c) => Ok(CatchUpGuard::Sqlite(c.writers_lock()?)),
+            Backend::Postgres(c) => Ok(CatchUpGuard::Postgres(c.advisory_lock()?)),
         }
     }
 

@@ -5,7 +5,7 @@
 //! when behind, rebuilt when it indexes another tree, and compared row by
 //! row with the log by the audit.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -178,9 +178,29 @@ pub struct Indexed {
     pub root: String,
 }
 
+/// Locks `<catalog>.lock` exclusively, waiting for the process that holds
+/// it; unlocked when the file is closed (also when its process dies).
+fn writers_lock(catalog: &Path) -> Result<std::fs::File, super::CatalogError> {
+    let mut name = catalog.as_os_str().to_owned();
+    name.push(".lock");
+    let path = PathBuf::from(name);
+    let lock = || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        file.lock()?;
+        Ok(file)
+    };
+    lock().map_err(|source| super::CatalogError::Lock { path, source })
+}
+
 /// An open SQLite catalog.
 pub struct SqliteCatalog {
     db: Connection,
+    /// The catalog file (its lock file is beside it).
+    path: PathBuf,
 }
 
 const COLUMNS: &str = "bundle, log_index, statement_id, statement, edition, signed, signatures, latest, type, title, date_start, date_end, ingested_at, supersedes, trust, language";
@@ -188,13 +208,17 @@ const COLUMNS: &str = "bundle, log_index, statement_id, statement, edition, sign
 impl SqliteCatalog {
     /// Opens (creating) the catalog file; a catalog of another layout
     /// version is emptied (it is rebuilt from the log).
-    pub fn open(path: &Path) -> Result<Self, CatalogError> {
+    pub fn open(path: &Path) -> Result<Self, super::CatalogError> {
         let db = Connection::open(path)?;
         db.busy_timeout(std::time::Duration::from_secs(30))?;
         // WAL is kept in the file: set once, when the catalog is made (setting
-        // it on every open takes a lock a reader need not wait for).
+        // it on every open takes a lock a reader need not wait for). Switching
+        // needs the file to itself, and SQLite answers "database is locked"
+        // at once, without waiting, to a second process switching it too: of
+        // several processes opening a new catalog, one switches at a time.
         let mode: String = db.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
+            let _serial = writers_lock(path)?;
             db.pragma_update(None, "journal_mode", "WAL")?;
         }
         // Rebuilt from the log at will: consistency, not per-commit durability.
@@ -204,8 +228,9 @@ impl SqliteCatalog {
         db.pragma_update(None, "cache_size", -65_536)?;
         // A current catalog is opened without a write transaction, so that a
         // search never waits for an ingest's.
+        let path = path.to_path_buf();
         if Self::version(&db).as_deref() == Some(CATALOG_VERSION) {
-            return Ok(Self { db });
+            return Ok(Self { db, path });
         }
         // Checked again and made under one write transaction: of several
         // processes opening a new catalog at once, one creates it.
@@ -221,7 +246,13 @@ impl SqliteCatalog {
             )?;
         }
         db.execute_batch("COMMIT")?;
-        Ok(Self { db })
+        Ok(Self { db, path })
+    }
+
+    /// Takes the writers' lock of this catalog (waiting for another
+    /// process's catch-up to end).
+    pub fn writers_lock(&self) -> Result<std::fs::File, super::CatalogError> {
+        writers_lock(&self.path)
     }
 
     /// The layout version the catalog says it has (`None` if it has none).
@@ -247,7 +278,10 @@ impl SqliteCatalog {
                 "catalog layout version {version} (this docseal reads {CATALOG_VERSION})"
             )));
         }
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The tree it indexes, if it says.
@@ -308,7 +342,12 @@ impl SqliteCatalog {
         trust: &[TrustRow],
         indexed: Option<&Indexed>,
     ) -> Result<(), CatalogError> {
-        let tx = self.db.transaction()?;
+        // Immediate: the transaction reads (the id's latest row) before it
+        // writes, and a deferred one that another writer overtook in between
+        // would fail at its first write instead of waiting its turn.
+        let tx = self
+            .db
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for r in records {
             Self::insert_in(&tx, r)?;
         }
