@@ -15,7 +15,9 @@ use docseal::archive::Archive;
 use docseal::archive::entry::{BundleEntry, Entry, Signer};
 use docseal::archive::log::Log;
 use docseal::archive::note::{self, Checkpoint};
-use docseal::archive::storage::{FolderStorage, Storage};
+use docseal::archive::storage::{
+    Area, Created, FolderStorage, Item, Listed, LocalFile, Storage, StorageError, WriteLock,
+};
 use docseal::digest::Sha256Digest;
 use docseal::tlog::Tree;
 use docseal::utc::UtcTime;
@@ -560,4 +562,114 @@ fn make_writable_if_exists(path: &Path) {
     if path.exists() {
         make_writable(path);
     }
+}
+
+/// How many times each bundle's bytes were fetched.
+type Fetches = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Sha256Digest, usize>>>;
+
+/// Counts every fetch of a bundle's bytes (on object storage, each is a
+/// download): `local` and `read` of a bundle item.
+#[derive(Debug)]
+struct CountingStorage {
+    inner: Box<dyn Storage>,
+    fetches: Fetches,
+}
+
+impl CountingStorage {
+    fn count(&self, item: &Item) {
+        if let Item::Bundle(d) = item {
+            *self.fetches.lock().unwrap().entry(*d).or_default() += 1;
+        }
+    }
+}
+
+impl Storage for CountingStorage {
+    fn location(&self) -> String {
+        self.inner.location()
+    }
+    fn locate(&self, item: &Item) -> String {
+        self.inner.locate(item)
+    }
+    fn read(&self, item: &Item) -> Result<Option<Vec<u8>>, StorageError> {
+        self.count(item);
+        self.inner.read(item)
+    }
+    fn create(&self, item: &Item, bytes: &[u8]) -> Result<Created, StorageError> {
+        self.inner.create(item, bytes)
+    }
+    fn create_bundle(&self, digest: &Sha256Digest, source: &Path) -> Result<Created, StorageError> {
+        self.inner.create_bundle(digest, source)
+    }
+    fn replace(&self, item: &Item, bytes: &[u8]) -> Result<(), StorageError> {
+        self.inner.replace(item, bytes)
+    }
+    fn remove(&self, item: &Item) -> Result<(), StorageError> {
+        self.inner.remove(item)
+    }
+    fn sync(&self) -> Result<(), StorageError> {
+        self.inner.sync()
+    }
+    fn local(&self, digest: &Sha256Digest) -> Result<Option<LocalFile>, StorageError> {
+        self.count(&Item::Bundle(*digest));
+        self.inner.local(digest)
+    }
+    fn list(&self, area: Area) -> Result<Vec<Listed>, StorageError> {
+        self.inner.list(area)
+    }
+    fn lock(&self) -> Result<WriteLock, StorageError> {
+        self.inner.lock()
+    }
+}
+
+/// Audits the archive at `root` through a [`CountingStorage`]: the report's
+/// codes and the fetches of each bundle.
+fn audit_counting(root: &Path) -> (Vec<String>, std::collections::HashMap<Sha256Digest, usize>) {
+    let fetches = Fetches::default();
+    let counted = fetches.clone();
+    let archive = Archive::open(root).unwrap().wrap_storage(|inner| {
+        Box::new(CountingStorage {
+            inner,
+            fetches: counted,
+        })
+    });
+    let report = docseal::archive::audit::audit(&archive, &|_, _| {}).unwrap();
+    let codes = report.findings.iter().map(|x| x.code.to_string()).collect();
+    drop(archive);
+    let fetches = fetches.lock().unwrap().clone();
+    (codes, fetches)
+}
+
+/// The issue of object storage: an audit downloaded each bundle twice (once
+/// to hash it, once to verify it). Each stored object is now fetched once,
+/// logged or not, and a changed one is still named.
+#[test]
+fn the_audit_fetches_each_stored_object_once() {
+    let f = Fixture::new();
+    let logged: Vec<Sha256Digest> = Archive::open(&f.root)
+        .unwrap()
+        .entries()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.bundle())
+        .collect();
+    assert_eq!(logged.len(), 3);
+    // An object no entry names: the bundle of a statement never added.
+    let stray = bundle(&f.d, "never-added");
+    let stray_digest = Sha256Digest::of_bytes(&std::fs::read(&stray).unwrap());
+    let stray_path = f.root.join(Item::Bundle(stray_digest).path());
+    std::fs::create_dir_all(stray_path.parent().unwrap()).unwrap();
+    std::fs::copy(&stray, &stray_path).unwrap();
+    let (codes, fetches) = audit_counting(&f.root);
+    assert_eq!(codes, ["object.unlogged"]);
+    for d in logged.iter().chain([&stray_digest]) {
+        assert_eq!(fetches.get(d), Some(&1), "{d}: {fetches:?}");
+    }
+    assert_eq!(fetches.len(), 4, "{fetches:?}");
+    // A logged object changed: still named, from that one fetch.
+    let changed = f.root.join(Item::Bundle(logged[1]).path());
+    let other = std::fs::read(&stray).unwrap();
+    overwrite(&changed, &other);
+    let (codes, fetches) = audit_counting(&f.root);
+    assert!(codes.contains(&"object.modified".to_string()), "{codes:?}");
+    assert_eq!(fetches.get(&logged[1]), Some(&1), "{fetches:?}");
 }

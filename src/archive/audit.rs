@@ -302,7 +302,7 @@ pub fn audit(
     }
     let entries: Vec<Entry> = entries.unwrap_or_default().into_iter().flatten().collect();
     let logged: HashSet<Sha256Digest> = entries.iter().filter_map(Entry::bundle).collect();
-    let (objects, intact) = check_objects(archive, &logged, &mut findings)?;
+    let (objects, stored) = check_objects(archive, &logged, &mut findings)?;
     check_snapshots(archive, &entries, &mut findings)?;
     let anchors = entries
         .iter()
@@ -318,7 +318,7 @@ pub fn audit(
         archive,
         &entries,
         &checkpoints,
-        &intact,
+        &stored,
         progress,
         &mut findings,
     )?;
@@ -811,6 +811,10 @@ fn check_tree(
 
 /// Every stored object hashed once; returns how many there are and the
 /// bundles whose content is their name (the replay does not hash them again).
+/// Lists the stored bundles and checks those no entry names (a logged
+/// bundle's content is hashed where it is verified, from the same read:
+/// on object storage each object is then downloaded once). Returns how
+/// many are stored and which.
 fn check_objects(
     archive: &Archive,
     logged: &HashSet<Sha256Digest>,
@@ -833,42 +837,28 @@ fn check_objects(
             }
         }
     }
-    let hashed: Vec<(Sha256Digest, Result<Sha256Digest, String>)> = items
-        .par_iter()
-        .map(|d| {
-            let found = storage
-                .local(d)
-                .map_err(|e| e.to_string())
-                .and_then(|l| l.ok_or_else(|| "gone".to_string()))
-                .and_then(|l| {
-                    std::fs::File::open(l.path())
-                        .and_then(Sha256Digest::of_reader)
-                        .map_err(|e| e.to_string())
-                });
-            (*d, found)
-        })
+    let unlogged: Vec<Sha256Digest> = items
+        .iter()
+        .filter(|d| !logged.contains(d))
+        .copied()
         .collect();
-    let stored: HashSet<Sha256Digest> = items.iter().copied().collect();
-    let mut intact = HashSet::with_capacity(hashed.len());
+    let hashed: Vec<(Sha256Digest, Result<Sha256Digest, String>)> = unlogged
+        .par_iter()
+        .map(|d| (*d, content_of(storage, d)))
+        .collect();
     for (named, found) in hashed {
         let subject = storage.locate(&Item::Bundle(named));
         match found {
-            Err(e) => findings.fail(AuditCode::ObjectModified, subject, format!("cannot read: {e}")),
-            Ok(d) if d != named => findings.fail(
-                AuditCode::ObjectModified,
-                subject,
-                format!("its content is {d}, not the digest it is stored under"),
-            ),
-            Ok(d) if !logged.contains(&d) => findings.warn(
+            Err(e) => object_unreadable(findings, subject, &e),
+            Ok(d) if d != named => object_modified(findings, subject, d),
+            Ok(_) => findings.warn(
                 AuditCode::ObjectUnlogged,
                 subject,
                 "an intact bundle no log entry names (an ingest interrupted before logging); `archive add` of the same bundle completes it",
             ),
-            Ok(d) => {
-                intact.insert(d);
-            }
         }
     }
+    let stored: HashSet<Sha256Digest> = items.iter().copied().collect();
     for d in logged {
         if !stored.contains(d) {
             findings.fail(
@@ -878,7 +868,36 @@ fn check_objects(
             );
         }
     }
-    Ok((items.len() as u64, intact))
+    Ok((items.len() as u64, stored))
+}
+
+/// The SHA-256 of a stored bundle's content.
+fn content_of(
+    storage: &dyn super::storage::Storage,
+    d: &Sha256Digest,
+) -> Result<Sha256Digest, String> {
+    storage
+        .local(d)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "gone".to_string())?
+        .sha256()
+        .map_err(|e| e.to_string())
+}
+
+fn object_unreadable(findings: &mut Findings, subject: String, error: &str) {
+    findings.fail(
+        AuditCode::ObjectModified,
+        subject,
+        format!("cannot read: {error}"),
+    );
+}
+
+fn object_modified(findings: &mut Findings, subject: String, content: Sha256Digest) {
+    findings.fail(
+        AuditCode::ObjectModified,
+        subject,
+        format!("its content is {content}, not the digest it is stored under"),
+    );
 }
 
 fn check_snapshots(
@@ -987,7 +1006,7 @@ fn replay(
     archive: &Archive,
     entries: &[Entry],
     checkpoints: &Checkpoints,
-    intact: &HashSet<Sha256Digest>,
+    stored: &HashSet<Sha256Digest>,
     progress: &(dyn Fn(u64, u64) + Sync),
     findings: &mut Findings,
 ) -> Result<Replay, ArchiveError> {
@@ -1026,24 +1045,44 @@ fn replay(
     let total = tasks.len() as u64;
     let done = std::sync::atomic::AtomicU64::new(0);
     let label = archive.root.join("trust");
+    // A bundle logged twice is read twice, and its content reported once.
+    let mut contents_reported = HashSet::new();
     let mut verified: HashMap<u64, Result<Verified, String>> = tasks
         .par_iter()
         .map(|(entry, digest, snapshot)| {
             let index = entry.index();
+            let mut content = None;
             let result = (|| {
+                // A missing object is reported by the object check.
+                if !stored.contains(digest) {
+                    return Err(String::new());
+                }
                 let local = archive
                     .storage()
                     .local(digest)
                     .map_err(|e| e.to_string())?
                     .ok_or_else(String::new)?;
+                // Hashed from the copy it verifies: one read of each object.
+                let found = match local.sha256() {
+                    Ok(found) => found,
+                    Err(e) => {
+                        content = Some(Err(e.to_string()));
+                        return Err(String::new());
+                    }
+                };
+                content = Some(Ok(found));
                 let trust = snapshot
                     .map(|s| s.trust_set(latest_trust, label.clone()))
                     .unwrap_or_else(|| Snapshot::empty().trust_set(None, label.clone()));
                 let evidence = checkpoints.evidence(index);
-                let known = intact.contains(digest).then_some(*digest);
-                let (report, mut facts) =
-                    ingest::inspect(local.path(), &trust, &policy, evidence.as_ref(), known)
-                        .map_err(|e| e.to_string())?;
+                let (report, mut facts) = ingest::inspect(
+                    local.path(),
+                    &trust,
+                    &policy,
+                    evidence.as_ref(),
+                    Some(found),
+                )
+                .map_err(|e| e.to_string())?;
                 let record = facts.as_mut().map(|f| {
                     let value = std::mem::take(&mut f.value);
                     provisional_record(archive, entry, &value, *snapshot)
@@ -1058,6 +1097,21 @@ fn replay(
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                 total,
             );
+            (index, *digest, content, result)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(index, named, content, result)| {
+            let subject = || archive.storage().locate(&Item::Bundle(named));
+            match content {
+                Some(Err(e)) if contents_reported.insert(named) => {
+                    object_unreadable(findings, subject(), &e)
+                }
+                Some(Ok(d)) if d != named && contents_reported.insert(named) => {
+                    object_modified(findings, subject(), d)
+                }
+                _ => {}
+            }
             (index, result)
         })
         .collect();

@@ -374,6 +374,14 @@ impl Archive {
         self.storage.as_ref()
     }
 
+    /// The same archive with its storage wrapped (a cache, a counter, a
+    /// replicating layer): every read and write then goes through what
+    /// `wrap` returns.
+    pub fn wrap_storage(mut self, wrap: impl FnOnce(Box<dyn Storage>) -> Box<dyn Storage>) -> Self {
+        self.storage = wrap(self.storage);
+        self
+    }
+
     /// The log.
     pub fn log(&self) -> log::Log<'_> {
         log::Log::new(self.storage.as_ref())

@@ -283,30 +283,40 @@ impl StorageError {
 }
 
 /// A file a verifier can open: the stored one itself, or a local copy that
-/// lives as long as this value.
+/// lives as long as this value (with its SHA-256, taken as it was copied,
+/// so that a remote object is read once to be both hashed and verified).
 #[derive(Debug)]
 pub struct LocalFile {
     path: PathBuf,
-    _copy: Option<crate::fsutil::TempFile>,
+    copy: Option<(crate::fsutil::TempFile, Sha256Digest)>,
 }
 
 impl LocalFile {
     /// The stored file itself.
     pub fn stored(path: PathBuf) -> Self {
-        Self { path, _copy: None }
+        Self { path, copy: None }
     }
 
-    /// A temporary copy.
-    pub fn copy(copy: crate::fsutil::TempFile) -> Self {
+    /// A temporary copy, and the SHA-256 of the bytes written to it.
+    pub fn copy(copy: crate::fsutil::TempFile, sha256: Sha256Digest) -> Self {
         Self {
             path: copy.path().to_path_buf(),
-            _copy: Some(copy),
+            copy: Some((copy, sha256)),
         }
     }
 
     /// Where it is.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The SHA-256 of its content: a copy's as it was made, a stored
+    /// file's read now.
+    pub fn sha256(&self) -> std::io::Result<Sha256Digest> {
+        match &self.copy {
+            Some((_, digest)) => Ok(*digest),
+            None => std::fs::File::open(&self.path).and_then(Sha256Digest::of_reader),
+        }
     }
 }
 

@@ -376,6 +376,7 @@ impl Storage for S3Storage {
             source: e,
         };
         let mut copy = crate::fsutil::TempFile::new_in(&dir).map_err(io)?;
+        let mut sha256 = <sha2::Sha256 as sha2::Digest>::new();
         let remote = &self.remote;
         let found = remote
             .runtime
@@ -387,6 +388,7 @@ impl Storage for S3Storage {
                 };
                 let mut stream = result.into_stream();
                 while let Some(chunk) = stream.try_next().await? {
+                    sha2::Digest::update(&mut sha256, &chunk);
                     copy.file()
                         .write_all(&chunk)
                         .map_err(|e| object_store::Error::Generic {
@@ -397,7 +399,8 @@ impl Storage for S3Storage {
                 Ok(true)
             })
             .map_err(|e| remote.error(&relative, e))?;
-        Ok(found.then(|| LocalFile::copy(copy)))
+        let sha256 = Sha256Digest(sha2::Digest::finalize(sha256).into());
+        Ok(found.then(|| LocalFile::copy(copy, sha256)))
     }
 
     fn list(&self, area: Area) -> Result<Vec<Listed>, StorageError> {
