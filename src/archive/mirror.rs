@@ -60,27 +60,12 @@ pub fn mirror(
     let key = from.public_key()?;
     let (cp, published) = from.latest_checkpoint()?;
     let source = from.storage();
-    if let super::Location::Folder(dir) = &to.location {
-        std::fs::create_dir_all(dir).map_err(|e| ArchiveError::Io {
-            path: dir.clone(),
-            source: e,
-        })?;
-    }
-    let target = to.location.storage(to.lease)?;
+    let target = open_target(to)?;
     let target = target.as_ref();
     let _lock = target.lock()?;
     let previous = previous_size(from, target, &key, &cp)?;
     let (bundles, snapshots) = named_by(from, cp.size)?;
-    let tiles = listed(
-        source,
-        Area::Tiles,
-        |item| matches!(item, Item::Tile(r) if within(*r, cp.size)),
-    )?;
-    let history = listed(
-        source,
-        Area::History,
-        |item| matches!(item, Item::History(size) | Item::HistoryToken(size, _) if *size <= cp.size),
-    )?;
+    let (tiles, history) = tiles_and_history(source, cp.size)?;
     let held = listed_in(
         target,
         &[Area::Bundles, Area::Trust, Area::Tiles, Area::History],
@@ -113,31 +98,77 @@ pub fn mirror(
         copy.unless_held(item)?;
     }
     target.sync()?;
+    copy.history(from, &key, &history)?;
+    check_published(from, &key, target, &cp, &published)?;
+    publish(from, target, &published)?;
+    Ok(copy.report)
+}
 
-    // Every checkpoint against the archive key and the copied tiles.
-    for item in &history {
-        match *item {
-            Item::History(size) => copy.checkpoint(from, &key, size, item)?,
-            // Time-stamp tokens over checkpoints: copied as they are (the
-            // audit checks them against the checkpoint they cover).
-            _ => copy.unless_held(item)?,
-        }
+/// The store at `to`; a folder is created first.
+fn open_target(to: &OpenOptions) -> Result<Box<dyn Storage>, ArchiveError> {
+    if let super::Location::Folder(dir) = &to.location {
+        std::fs::create_dir_all(dir).map_err(|e| ArchiveError::Io {
+            path: dir.clone(),
+            source: e,
+        })?;
     }
-    check_kept(from, &key, target, cp.size, &published, &Item::Checkpoint)?;
-    if Log::new(target).kept(cp.size, &key)?.map(|(_, t)| t) != Some(published.clone()) {
+    to.location.storage(to.lease)
+}
+
+/// The source's tiles of the tree of `size`, and its kept checkpoints (and
+/// their time-stamp tokens) up to that size.
+fn tiles_and_history(
+    source: &dyn Storage,
+    size: u64,
+) -> Result<(Vec<Item>, Vec<Item>), ArchiveError> {
+    let tiles = listed(
+        source,
+        Area::Tiles,
+        |item| matches!(item, Item::Tile(r) if within(*r, size)),
+    )?;
+    let history = listed(
+        source,
+        Area::History,
+        |item| matches!(item, Item::History(kept) | Item::HistoryToken(kept, _) if *kept <= size),
+    )?;
+    Ok((tiles, history))
+}
+
+/// The published checkpoint, checked like the kept ones, must be the one
+/// kept for its size.
+fn check_published(
+    from: &Archive,
+    key: &VerifyingKey,
+    target: &dyn Storage,
+    cp: &Checkpoint,
+    published: &str,
+) -> Result<(), ArchiveError> {
+    check_kept(from, key, target, cp.size, published, &Item::Checkpoint)?;
+    if Log::new(target)
+        .kept(cp.size, key)?
+        .map(|(_, t)| t)
+        .as_deref()
+        != Some(published)
+    {
         return Err(refused(
             target,
             &Item::History(cp.size),
             "the published checkpoint is not the one kept for its size",
         ));
     }
+    Ok(())
+}
+
+/// Last, and durably: the published checkpoint, then `archive.json` (so an
+/// interrupted mirror is never taken for a complete one).
+fn publish(from: &Archive, target: &dyn Storage, published: &str) -> Result<(), ArchiveError> {
     target.sync()?;
     target.replace(&Item::Checkpoint, published.as_bytes())?;
     if target.read(&Item::Info)?.is_none() {
         target.create(&Item::Info, &from.info.bytes())?;
     }
     target.sync()?;
-    Ok(copy.report)
+    Ok(())
 }
 
 /// The size of the tree the target already holds (0 for none): a target
@@ -368,6 +399,25 @@ impl Copier<'_> {
         let bytes = self.read(item, "listed but gone")?;
         let created = self.target.create(item, &bytes)?;
         self.step(created);
+        Ok(())
+    }
+
+    /// Every kept checkpoint, checked against the archive key and the copied
+    /// tiles before it is copied; time-stamp tokens over checkpoints are
+    /// copied as they are (the audit checks them against the checkpoint
+    /// they cover).
+    fn history(
+        &mut self,
+        from: &Archive,
+        key: &VerifyingKey,
+        history: &[Item],
+    ) -> Result<(), ArchiveError> {
+        for item in history {
+            match *item {
+                Item::History(size) => self.checkpoint(from, key, size, item)?,
+                _ => self.unless_held(item)?,
+            }
+        }
         Ok(())
     }
 
