@@ -10,6 +10,8 @@
 
 use std::collections::BTreeSet;
 
+use ed25519_dalek::VerifyingKey;
+
 use super::entry::Entry;
 use super::location::OpenOptions;
 use super::note::{self, Checkpoint};
@@ -58,22 +60,125 @@ pub fn mirror(
     let key = from.public_key()?;
     let (cp, published) = from.latest_checkpoint()?;
     let source = from.storage();
+    let target = open_target(to)?;
+    let target = target.as_ref();
+    let _lock = target.lock()?;
+    let previous = previous_size(from, target, &key, &cp)?;
+    let (bundles, snapshots) = named_by(from, cp.size)?;
+    let (tiles, history) = tiles_and_history(source, cp.size)?;
+    let held = listed_in(
+        target,
+        &[Area::Bundles, Area::Trust, Area::Tiles, Area::History],
+    )?;
+    let mut copy = Copier {
+        source,
+        target,
+        held,
+        report: MirrorReport {
+            size: cp.size,
+            root: crate::digest::hex(&cp.root),
+            previous,
+            ..MirrorReport::default()
+        },
+        done: 0,
+        total: 3 + (snapshots.len() + bundles.len() + tiles.len() + history.len()) as u64,
+        progress,
+    };
+
+    for item in [Item::PrivateKey, Item::PublicKey, Item::VerifierKey] {
+        copy.key(&item)?;
+    }
+    for digest in &snapshots {
+        copy.snapshot(digest)?;
+    }
+    for digest in &bundles {
+        copy.bundle(digest)?;
+    }
+    for item in &tiles {
+        copy.unless_held(item)?;
+    }
+    target.sync()?;
+    copy.history(from, &key, &history)?;
+    check_published(from, &key, target, &cp, &published)?;
+    publish(from, target, &published)?;
+    Ok(copy.report)
+}
+
+/// The store at `to`; a folder is created first.
+fn open_target(to: &OpenOptions) -> Result<Box<dyn Storage>, ArchiveError> {
     if let super::Location::Folder(dir) = &to.location {
         std::fs::create_dir_all(dir).map_err(|e| ArchiveError::Io {
             path: dir.clone(),
             source: e,
         })?;
     }
-    let target = to.location.storage(to.lease)?;
-    let target = target.as_ref();
-    let _lock = target.lock()?;
-    let mut report = MirrorReport {
-        size: cp.size,
-        root: crate::digest::hex(&cp.root),
-        ..MirrorReport::default()
-    };
+    to.location.storage(to.lease)
+}
 
-    // A target that holds an archive must be this one, at a prefix of its tree.
+/// The source's tiles of the tree of `size`, and its kept checkpoints (and
+/// their time-stamp tokens) up to that size.
+fn tiles_and_history(
+    source: &dyn Storage,
+    size: u64,
+) -> Result<(Vec<Item>, Vec<Item>), ArchiveError> {
+    let tiles = listed(
+        source,
+        Area::Tiles,
+        |item| matches!(item, Item::Tile(r) if within(*r, size)),
+    )?;
+    let history = listed(
+        source,
+        Area::History,
+        |item| matches!(item, Item::History(kept) | Item::HistoryToken(kept, _) if *kept <= size),
+    )?;
+    Ok((tiles, history))
+}
+
+/// The published checkpoint, checked like the kept ones, must be the one
+/// kept for its size.
+fn check_published(
+    from: &Archive,
+    key: &VerifyingKey,
+    target: &dyn Storage,
+    cp: &Checkpoint,
+    published: &str,
+) -> Result<(), ArchiveError> {
+    check_kept(from, key, target, cp.size, published, &Item::Checkpoint)?;
+    if Log::new(target)
+        .kept(cp.size, key)?
+        .map(|(_, t)| t)
+        .as_deref()
+        != Some(published)
+    {
+        return Err(refused(
+            target,
+            &Item::History(cp.size),
+            "the published checkpoint is not the one kept for its size",
+        ));
+    }
+    Ok(())
+}
+
+/// Last, and durably: the published checkpoint, then `archive.json` (so an
+/// interrupted mirror is never taken for a complete one).
+fn publish(from: &Archive, target: &dyn Storage, published: &str) -> Result<(), ArchiveError> {
+    target.sync()?;
+    target.replace(&Item::Checkpoint, published.as_bytes())?;
+    if target.read(&Item::Info)?.is_none() {
+        target.create(&Item::Info, &from.info.bytes())?;
+    }
+    target.sync()?;
+    Ok(())
+}
+
+/// The size of the tree the target already holds (0 for none): a target
+/// that holds an archive must be this one, at a prefix of its tree.
+fn previous_size(
+    from: &Archive,
+    target: &dyn Storage,
+    key: &VerifyingKey,
+    cp: &Checkpoint,
+) -> Result<u64, ArchiveError> {
     if let Some(info) = target.read(&Item::Info)?
         && serde_json::from_slice::<super::ArchiveInfo>(&info)
             .ok()
@@ -86,37 +191,43 @@ pub fn mirror(
             "the target holds another archive",
         ));
     }
-    if let Some(bytes) = target.read(&Item::Checkpoint)? {
-        let text = String::from_utf8(bytes)
-            .map_err(|_| refused(target, &Item::Checkpoint, "not UTF-8"))?;
-        let old = note::verify_checkpoint(&text, &key).map_err(|e| {
-            refused(
-                target,
-                &Item::Checkpoint,
-                format!("not signed by this archive's key: {e}"),
-            )
-        })?;
-        if old.size > cp.size || from.log().root(old.size)? != old.root {
-            return Err(refused(
-                target,
-                &Item::Checkpoint,
-                format!(
-                    "the target's tree of {} entries is not a prefix of the source's ({} entries): they diverged",
-                    old.size, cp.size
-                ),
-            ));
-        }
-        report.previous = old.size;
+    let Some(bytes) = target.read(&Item::Checkpoint)? else {
+        return Ok(0);
+    };
+    let text =
+        String::from_utf8(bytes).map_err(|_| refused(target, &Item::Checkpoint, "not UTF-8"))?;
+    let old = note::verify_checkpoint(&text, key).map_err(|e| {
+        refused(
+            target,
+            &Item::Checkpoint,
+            format!("not signed by this archive's key: {e}"),
+        )
+    })?;
+    if old.size > cp.size || from.log().root(old.size)? != old.root {
+        return Err(refused(
+            target,
+            &Item::Checkpoint,
+            format!(
+                "the target's tree of {} entries is not a prefix of the source's ({} entries): they diverged",
+                old.size, cp.size
+            ),
+        ));
     }
+    Ok(old.size)
+}
 
-    // What the tree names: its entries' bundles and trust snapshots.
+/// What the tree of `size` names: its entries' bundles, and trust snapshots.
+fn named_by(
+    from: &Archive,
+    size: u64,
+) -> Result<(BTreeSet<Sha256Digest>, BTreeSet<Sha256Digest>), ArchiveError> {
     let mut bundles = BTreeSet::new();
     let mut snapshots = BTreeSet::new();
     const CHUNK: u64 = 4096;
     let mut start = 0;
-    while start < cp.size {
-        let end = (start + CHUNK).min(cp.size);
-        for entry in from.log().entries(start, end, cp.size)? {
+    while start < size {
+        let end = (start + CHUNK).min(size);
+        for entry in from.log().entries(start, end, size)? {
             match entry {
                 Entry::Bundle(b) => {
                     bundles.insert(b.bundle);
@@ -132,29 +243,30 @@ pub fn mirror(
         }
         start = end;
     }
-    let tiles: Vec<Item> = source
-        .list(Area::Tiles)?
+    Ok((bundles, snapshots))
+}
+
+/// The items of an area of `storage` that `keep` keeps.
+fn listed(
+    storage: &dyn Storage,
+    area: Area,
+    keep: impl Fn(&Item) -> bool,
+) -> Result<Vec<Item>, ArchiveError> {
+    Ok(storage
+        .list(area)?
         .into_iter()
         .filter_map(|l| match l {
-            Listed::Item(item @ Item::Tile(r)) if within(r, cp.size) => Some(item),
+            Listed::Item(item) if keep(&item) => Some(item),
             _ => None,
         })
-        .collect();
-    let history: Vec<Item> = source
-        .list(Area::History)?
-        .into_iter()
-        .filter_map(|l| match l {
-            Listed::Item(item @ (Item::History(size) | Item::HistoryToken(size, _)))
-                if size <= cp.size =>
-            {
-                Some(item)
-            }
-            _ => None,
-        })
-        .collect();
-    let held: BTreeSet<Item> = [Area::Bundles, Area::Trust, Area::Tiles, Area::History]
-        .into_iter()
-        .map(|area| target.list(area))
+        .collect())
+}
+
+/// Every item of these areas of `storage`.
+fn listed_in(storage: &dyn Storage, areas: &[Area]) -> Result<BTreeSet<Item>, ArchiveError> {
+    Ok(areas
+        .iter()
+        .map(|&area| storage.list(area))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
@@ -162,44 +274,97 @@ pub fn mirror(
             Listed::Item(item) => Some(item),
             _ => None,
         })
-        .collect();
-    let total = 3 + (snapshots.len() + bundles.len() + tiles.len() + history.len()) as u64;
-    let mut done = 0;
-    let mut step = |report: &mut MirrorReport, created: Created| {
-        match created {
-            Created::New => report.copied += 1,
-            Created::Identical => report.present += 1,
-        }
-        done += 1;
-        progress(done, total);
-    };
+        .collect())
+}
 
-    for item in [Item::PrivateKey, Item::PublicKey, Item::VerifierKey] {
-        let bytes = source
-            .read(&item)?
-            .ok_or_else(|| damaged(&source.locate(&item), "missing"))?;
-        step(&mut report, target.create(&item, &bytes)?);
+/// A kept checkpoint checked against the archive key, its size and origin,
+/// and the root the copied tiles give.
+fn check_kept(
+    from: &Archive,
+    key: &VerifyingKey,
+    target: &dyn Storage,
+    size: u64,
+    text: &str,
+    item: &Item,
+) -> Result<(), ArchiveError> {
+    let source = from.storage();
+    let kept = note::verify_checkpoint(text, key)
+        .map_err(|e| damaged(&source.locate(item), e.to_string()))?;
+    if kept.size != size || kept.origin != from.info.origin {
+        return Err(damaged(
+            &source.locate(item),
+            "kept under another size or origin",
+        ));
     }
-    for digest in &snapshots {
+    if Log::new(target).root(size)? != kept.root {
+        return Err(refused(
+            target,
+            item,
+            format!("the copied tiles do not give the root of the checkpoint of size {size}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The copying of items from the source to the target, counted.
+struct Copier<'a> {
+    source: &'a dyn Storage,
+    target: &'a dyn Storage,
+    /// What the target held before (a resumed mirror checks, not copies).
+    held: BTreeSet<Item>,
+    report: MirrorReport,
+    done: u64,
+    total: u64,
+    progress: &'a dyn Fn(u64, u64),
+}
+
+impl Copier<'_> {
+    fn step(&mut self, created: Created) {
+        match created {
+            Created::New => self.report.copied += 1,
+            Created::Identical => self.report.present += 1,
+        }
+        self.done += 1;
+        (self.progress)(self.done, self.total);
+    }
+
+    /// An item of the source that must be there, with `missing` as the
+    /// reason when it is not.
+    fn read(&self, item: &Item, missing: &str) -> Result<Vec<u8>, ArchiveError> {
+        self.source
+            .read(item)?
+            .ok_or_else(|| damaged(&self.source.locate(item), missing))
+    }
+
+    /// A key file, written unless the target holds the same bytes.
+    fn key(&mut self, item: &Item) -> Result<(), ArchiveError> {
+        let bytes = self.read(item, "missing")?;
+        let created = self.target.create(item, &bytes)?;
+        self.step(created);
+        Ok(())
+    }
+
+    /// A trust snapshot, checked against the digest it is named by.
+    fn snapshot(&mut self, digest: &Sha256Digest) -> Result<(), ArchiveError> {
         let item = Item::Trust(*digest);
-        let bytes = source.read(&item)?.ok_or_else(|| {
-            damaged(
-                &source.locate(&item),
-                "the logged trust snapshot is missing",
-            )
-        })?;
+        let bytes = self.read(&item, "the logged trust snapshot is missing")?;
         if Sha256Digest::of_bytes(&bytes) != *digest {
             return Err(damaged(
-                &source.locate(&item),
+                &self.source.locate(&item),
                 "its content is not the digest it is named by",
             ));
         }
-        step(&mut report, target.create(&item, &bytes)?);
+        let created = self.target.create(&item, &bytes)?;
+        self.step(created);
+        Ok(())
     }
-    for digest in &bundles {
+
+    /// A bundle: one the target holds is hashed there, not written again;
+    /// another is hashed while it is copied, and refused if it is not its name.
+    fn bundle(&mut self, digest: &Sha256Digest) -> Result<(), ArchiveError> {
+        let (source, target) = (self.source, self.target);
         let item = Item::Bundle(*digest);
-        if held.contains(&item) {
-            // Resumed: the copy there is checked, not written again.
+        if self.held.contains(&item) {
             let copy = target
                 .local(digest)?
                 .ok_or_else(|| refused(target, &item, "listed but unreadable"))?;
@@ -213,85 +378,63 @@ pub fn mirror(
                     format!("its content is {found}, not its name"),
                 ));
             }
-            step(&mut report, Created::Identical);
-            continue;
+            self.step(Created::Identical);
+            return Ok(());
         }
         let local = source
             .local(digest)?
             .ok_or_else(|| damaged(&source.locate(&item), "the logged bundle is missing"))?;
-        // Hashed while it is copied: a copy that is not its name is refused.
-        step(&mut report, target.create_bundle(digest, local.path())?);
+        let created = target.create_bundle(digest, local.path())?;
+        self.step(created);
+        Ok(())
     }
-    for item in &tiles {
-        if held.contains(item) {
-            step(&mut report, Created::Identical);
-            continue;
-        }
-        let bytes = source
-            .read(item)?
-            .ok_or_else(|| damaged(&source.locate(item), "listed but gone"))?;
-        step(&mut report, target.create(item, &bytes)?);
-    }
-    target.sync()?;
 
-    // Every checkpoint against the archive key and the copied tiles.
-    let copied = Log::new(target);
-    let check = |size: u64, text: &str, item: &Item| -> Result<Checkpoint, ArchiveError> {
-        let kept = note::verify_checkpoint(text, &key)
-            .map_err(|e| damaged(&source.locate(item), e.to_string()))?;
-        if kept.size != size || kept.origin != from.info.origin {
-            return Err(damaged(
-                &source.locate(item),
-                "kept under another size or origin",
-            ));
+    /// A tile or a time-stamp token: copied as it is, unless the target
+    /// holds it already.
+    fn unless_held(&mut self, item: &Item) -> Result<(), ArchiveError> {
+        if self.held.contains(item) {
+            self.step(Created::Identical);
+            return Ok(());
         }
-        if copied.root(size)? != kept.root {
-            return Err(refused(
-                target,
-                item,
-                format!("the copied tiles do not give the root of the checkpoint of size {size}"),
-            ));
-        }
-        Ok(kept)
-    };
-    for item in &history {
-        let size = match *item {
-            Item::History(size) => size,
-            // Time-stamp tokens over checkpoints: copied as they are (the
-            // audit checks them against the checkpoint they cover).
-            _ => {
-                if held.contains(item) {
-                    step(&mut report, Created::Identical);
-                    continue;
-                }
-                let bytes = source
-                    .read(item)?
-                    .ok_or_else(|| damaged(&source.locate(item), "listed but gone"))?;
-                step(&mut report, target.create(item, &bytes)?);
-                continue;
+        let bytes = self.read(item, "listed but gone")?;
+        let created = self.target.create(item, &bytes)?;
+        self.step(created);
+        Ok(())
+    }
+
+    /// Every kept checkpoint, checked against the archive key and the copied
+    /// tiles before it is copied; time-stamp tokens over checkpoints are
+    /// copied as they are (the audit checks them against the checkpoint
+    /// they cover).
+    fn history(
+        &mut self,
+        from: &Archive,
+        key: &VerifyingKey,
+        history: &[Item],
+    ) -> Result<(), ArchiveError> {
+        for item in history {
+            match *item {
+                Item::History(size) => self.checkpoint(from, key, size, item)?,
+                _ => self.unless_held(item)?,
             }
-        };
-        let bytes = source
-            .read(item)?
-            .ok_or_else(|| damaged(&source.locate(item), "listed but gone"))?;
-        let text =
-            String::from_utf8(bytes).map_err(|_| damaged(&source.locate(item), "not UTF-8"))?;
-        check(size, &text, item)?;
-        step(&mut report, target.create(item, text.as_bytes())?);
+        }
+        Ok(())
     }
-    check(cp.size, &published, &Item::Checkpoint)?;
-    if copied.kept(cp.size, &key)?.map(|(_, t)| t) != Some(published.clone()) {
-        return Err(refused(
-            target,
-            &Item::History(cp.size),
-            "the published checkpoint is not the one kept for its size",
-        ));
+
+    /// A kept checkpoint, checked before it is copied.
+    fn checkpoint(
+        &mut self,
+        from: &Archive,
+        key: &VerifyingKey,
+        size: u64,
+        item: &Item,
+    ) -> Result<(), ArchiveError> {
+        let bytes = self.read(item, "listed but gone")?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| damaged(&self.source.locate(item), "not UTF-8"))?;
+        check_kept(from, key, self.target, size, &text, item)?;
+        let created = self.target.create(item, text.as_bytes())?;
+        self.step(created);
+        Ok(())
     }
-    target.sync()?;
-    target.replace(&Item::Checkpoint, published.as_bytes())?;
-    if target.read(&Item::Info)?.is_none() {
-        target.create(&Item::Info, &from.info.bytes())?;
-    }
-    target.sync()?;
-    Ok(report)
 }

@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use ed25519_dalek::VerifyingKey;
+
 use super::entry::Entry;
 use super::log::Log;
 use super::note;
@@ -29,17 +31,7 @@ pub struct Upgraded {
 /// again from the start: what it wrote is written again with the same bytes.
 pub fn upgrade(dir: &Path) -> Result<Upgraded, ArchiveError> {
     let storage = FolderStorage::new(dir);
-    let info_bytes = storage
-        .read(&Item::Info)?
-        .ok_or_else(|| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
-    let mut info: ArchiveInfo = serde_json::from_slice(&info_bytes)
-        .map_err(|e| damaged(&storage.locate(&Item::Info), e.to_string()))?;
-    if info.version != 1 {
-        return Err(ArchiveError::UnknownVersion {
-            path: dir.to_path_buf(),
-            found: info.version,
-        });
-    }
+    let info = v1_info(&storage, dir)?;
     let _lock = storage.lock()?;
     let key = crate::keys::read_public_key(&dir.join(Item::PublicKey.path()))
         .map_err(|e| damaged(&storage.locate(&Item::PublicKey), e.to_string()))?;
@@ -57,28 +49,79 @@ pub fn upgrade(dir: &Path) -> Result<Upgraded, ArchiveError> {
             ),
         ));
     }
-    let mut kept = vec![(latest.size, published.clone())];
     let old_dir = dir.join("log/checkpoints");
-    if let Ok(files) = std::fs::read_dir(&old_dir) {
+    let kept = kept_checkpoints(&old_dir, &key, latest.size, published)?;
+    replay(&storage, &key, &entries, &kept)?;
+    storage.sync()?;
+    // `log/checkpoint` is already the latest, in the same place and form.
+    commit(dir, info)?;
+    // Committed: the old files go.
+    let _ = std::fs::remove_file(dir.join("log/entries.jsonl"));
+    let _ = std::fs::remove_dir_all(&old_dir);
+    let _ = crate::fsutil::sync_dir(&dir.join("log"));
+    Ok(Upgraded {
+        entries: latest.size,
+        dropped: entries.len() as u64 - latest.size,
+        checkpoints: kept.len() as u64,
+    })
+}
+
+/// The `archive.json` of the folder, which must say version 1.
+fn v1_info(storage: &FolderStorage, dir: &Path) -> Result<ArchiveInfo, ArchiveError> {
+    let info_bytes = storage
+        .read(&Item::Info)?
+        .ok_or_else(|| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
+    let info: ArchiveInfo = serde_json::from_slice(&info_bytes)
+        .map_err(|e| damaged(&storage.locate(&Item::Info), e.to_string()))?;
+    if info.version != 1 {
+        return Err(ArchiveError::UnknownVersion {
+            path: dir.to_path_buf(),
+            found: info.version,
+        });
+    }
+    Ok(info)
+}
+
+/// The checkpoints to keep, by size: the published one (of `latest` entries)
+/// and the numbered ones of `old_dir` below it, each signed by `key`.
+fn kept_checkpoints(
+    old_dir: &Path,
+    key: &VerifyingKey,
+    latest: u64,
+    published: String,
+) -> Result<Vec<(u64, String)>, ArchiveError> {
+    let mut kept = vec![(latest, published)];
+    if let Ok(files) = std::fs::read_dir(old_dir) {
         for file in files.flatten() {
             let name = file.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') {
                 continue;
             }
             let text = read_note(&file.path())?;
-            let cp = note::verify_checkpoint(&text, &key)
+            let cp = note::verify_checkpoint(&text, key)
                 .map_err(|e| damaged(&file.path().display().to_string(), e.to_string()))?;
-            if cp.size < latest.size {
+            if cp.size < latest {
                 kept.push((cp.size, text));
             }
         }
     }
     kept.sort();
     kept.dedup_by_key(|(size, _)| *size);
-    let log = Log::new(&storage);
+    Ok(kept)
+}
+
+/// Replays the entries into tiles, checkpoint by checkpoint, each root
+/// checked before its checkpoint is kept under its size.
+fn replay(
+    storage: &FolderStorage,
+    key: &VerifyingKey,
+    entries: &[Entry],
+    kept: &[(u64, String)],
+) -> Result<(), ArchiveError> {
+    let log = Log::new(storage);
     let mut tree = Tree::empty();
-    for (size, text) in &kept {
-        let cp = note::verify_checkpoint(text, &key)
+    for (size, text) in kept {
+        let cp = note::verify_checkpoint(text, key)
             .map_err(|e| damaged("log/checkpoints", e.to_string()))?;
         if *size > tree.size {
             tree = log.append(&tree, &entries[tree.size as usize..*size as usize])?;
@@ -93,8 +136,11 @@ pub fn upgrade(dir: &Path) -> Result<Upgraded, ArchiveError> {
         }
         storage.create(&Item::History(*size), text.as_bytes())?;
     }
-    storage.sync()?;
-    // `log/checkpoint` is already the latest, in the same place and form.
+    Ok(())
+}
+
+/// The commit point: `archive.json` says the current version.
+fn commit(dir: &Path, mut info: ArchiveInfo) -> Result<(), ArchiveError> {
     info.version = ARCHIVE_VERSION;
     let mut bytes = serde_json::to_vec_pretty(&info).unwrap_or_default();
     bytes.push(b'\n');
@@ -102,15 +148,6 @@ pub fn upgrade(dir: &Path) -> Result<Upgraded, ArchiveError> {
     crate::fsutil::write_atomic(&info_path, &bytes).map_err(|source| ArchiveError::Io {
         path: info_path,
         source,
-    })?;
-    // Committed: the old files go.
-    let _ = std::fs::remove_file(dir.join("log/entries.jsonl"));
-    let _ = std::fs::remove_dir_all(&old_dir);
-    let _ = crate::fsutil::sync_dir(&dir.join("log"));
-    Ok(Upgraded {
-        entries: latest.size,
-        dropped: entries.len() as u64 - latest.size,
-        checkpoints: kept.len() as u64,
     })
 }
 

@@ -4,13 +4,14 @@
 use cms::signed_data::SignerIdentifier;
 use der::asn1::{ObjectIdentifier, OctetString};
 use std::time::Duration;
+use time::OffsetDateTime;
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use super::algorithms::SignatureAlgorithm;
 use super::asn1::{
-    Accuracy, IssuerSerial, SigningCertificate, SigningCertificateV2, int_magnitude, int_to_i64,
-    oid,
+    Accuracy, IssuerSerial, SigningCertificate, SigningCertificateV2, TstInfo, int_magnitude,
+    int_to_i64, oid,
 };
 use super::chain::{self, Cert};
 use super::token::{self, Token};
@@ -27,18 +28,55 @@ pub const MAX_ACCURACY: Duration = Duration::from_secs(24 * 60 * 60);
 /// as a time-stamp over `stamped_bytes` by a TSA that chains to one of
 /// `anchors`; with `expected_nonce`, the token must carry that nonce.
 ///
-/// The checks and their order are those of docs/FORMAT.md; the first that
-/// fails is returned.
-// Longer than 60 lines because it is the rule list itself, in the documented
-// order: each step is one call or one comparison, and splitting it would hide
-// the order that FORMAT.md §6.2 specifies.
+/// The checks and their order are those of docs/FORMAT.md §6.2, one call
+/// each, in that order; the first that fails is returned.
 pub fn verify(
     response_der: &[u8],
     stamped_bytes: &[u8],
     anchors: &[TsaAnchor],
     expected_nonce: Option<&Nonce>,
 ) -> Result<VerifiedToken, TokenError> {
-    let anchors = anchors
+    let anchors = anchor_certs(anchors)?;
+    let reply = token::read_reply(response_der)?;
+    let token = granted_token(&reply)?;
+    let signer_digest = check_signed_attributes(&token)?;
+    let tsa = find_signer(&token)?;
+    check_signature(&token, tsa, signer_digest)?;
+    check_signing_certificate_attribute(&token, tsa)?;
+    chain::check_tsa_usage(tsa)?;
+    check_tsa_name(&token, tsa)?;
+    let gen_time = token.tst.gen_time.0;
+    let pool = other_certificates(&token, tsa);
+    let path = chain::build_path(tsa, &pool, &anchors)?;
+    chain::check_validity(&path, gen_time)?;
+    let tst = &token.tst;
+    check_version(tst)?;
+    let imprint_algorithm = check_imprint(&token, stamped_bytes)?;
+    check_no_critical_extension(tst)?;
+    let accuracy = check_accuracy(tst.accuracy.as_ref())?;
+    let nonce = check_nonce(tst, expected_nonce)?;
+    let (earliest, latest) = bounds(gen_time, accuracy)?;
+    Ok(VerifiedToken {
+        status: reply.status,
+        gen_time,
+        accuracy,
+        earliest,
+        latest,
+        serial_number: tst.serial_number.as_bytes().to_vec(),
+        policy: tst.policy,
+        tsa_subject: tsa.subject(),
+        tsa_name: tst.tsa.as_ref().map(token::general_name_text),
+        anchor_name: path.anchor.name.clone(),
+        imprint_algorithm,
+        signer_digest,
+        nonce,
+    })
+}
+
+/// The anchors' certificates, parsed: one that is not a certificate fails
+/// the chain check.
+fn anchor_certs(anchors: &[TsaAnchor]) -> Result<Vec<(TsaAnchor, Cert)>, TokenError> {
+    anchors
         .iter()
         .map(|anchor| {
             let cert = Cert::from_der(
@@ -48,9 +86,11 @@ pub fn verify(
             .map_err(|e| fail(TokenCheck::Chain, e.message))?;
             Ok((anchor.clone(), cert))
         })
-        .collect::<Result<Vec<_>, TokenError>>()?;
+        .collect()
+}
 
-    let reply = token::read_reply(response_der)?;
+/// The token of a reply that grants one.
+fn granted_token(reply: &token::Reply) -> Result<Token, TokenError> {
     if !reply.status.is_granted() {
         let detail = if reply.status_text.is_empty() {
             String::new()
@@ -68,25 +108,21 @@ pub fn verify(
             format!("the reply says {} but holds no token", reply.status),
         )
     })?;
-    let token = token::open_token(content_info)?;
+    token::open_token(content_info)
+}
 
-    let signer_digest = check_signed_attributes(&token)?;
-    let tsa = find_signer(&token)?;
-    check_signature(&token, tsa, signer_digest)?;
-    check_signing_certificate_attribute(&token, tsa)?;
-    chain::check_tsa_usage(tsa)?;
-    check_tsa_name(&token, tsa)?;
-    let gen_time = token.tst.gen_time.0;
-    let pool: Vec<Cert> = token
+/// The token's certificates other than the TSA's: the pool its chain is
+/// built from.
+fn other_certificates(token: &Token, tsa: &Cert) -> Vec<Cert> {
+    token
         .certificates
         .iter()
         .filter(|c| c.der != tsa.der)
         .cloned()
-        .collect();
-    let path = chain::build_path(tsa, &pool, &anchors)?;
-    chain::check_validity(&path, gen_time)?;
+        .collect()
+}
 
-    let tst = &token.tst;
+fn check_version(tst: &TstInfo) -> Result<(), TokenError> {
     if int_to_i64(&tst.version) != Some(1) {
         return Err(fail(
             TokenCheck::Version,
@@ -96,19 +132,26 @@ pub fn verify(
             ),
         ));
     }
-    let imprint_algorithm = check_imprint(&token, stamped_bytes)?;
+    Ok(())
+}
+
+fn check_no_critical_extension(tst: &TstInfo) -> Result<(), TokenError> {
     if let Some(ext) = tst.extensions.iter().flatten().find(|ext| ext.critical) {
         return Err(fail(
             TokenCheck::CriticalExtension,
             format!("TSTInfo has an unknown critical extension {}", ext.extn_id),
         ));
     }
-    let accuracy = check_accuracy(tst.accuracy.as_ref())?;
+    Ok(())
+}
+
+/// The token's nonce; with `expected`, it must be that one.
+fn check_nonce(tst: &TstInfo, expected: Option<&Nonce>) -> Result<Option<Nonce>, TokenError> {
     let nonce = tst
         .nonce
         .as_ref()
         .and_then(|n| int_magnitude(n).and_then(Nonce::from_be_bytes));
-    if let Some(expected) = expected_nonce
+    if let Some(expected) = expected
         && nonce.as_ref() != Some(expected)
     {
         return Err(fail(
@@ -122,7 +165,14 @@ pub fn verify(
             ),
         ));
     }
+    Ok(nonce)
+}
 
+/// genTime − accuracy and genTime + accuracy.
+fn bounds(
+    gen_time: OffsetDateTime,
+    accuracy: Duration,
+) -> Result<(OffsetDateTime, OffsetDateTime), TokenError> {
     let earliest = gen_time.checked_sub(accuracy.try_into().unwrap_or(time::Duration::ZERO));
     let latest = gen_time.checked_add(accuracy.try_into().unwrap_or(time::Duration::ZERO));
     let (Some(earliest), Some(latest)) = (earliest, latest) else {
@@ -131,21 +181,7 @@ pub fn verify(
             "genTime ± accuracy is outside the representable range",
         ));
     };
-    Ok(VerifiedToken {
-        status: reply.status,
-        gen_time,
-        accuracy,
-        earliest,
-        latest,
-        serial_number: tst.serial_number.as_bytes().to_vec(),
-        policy: tst.policy,
-        tsa_subject: tsa.subject(),
-        tsa_name: tst.tsa.as_ref().map(token::general_name_text),
-        anchor_name: path.anchor.name.clone(),
-        imprint_algorithm,
-        signer_digest,
-        nonce,
-    })
+    Ok((earliest, latest))
 }
 
 /// The one value of the signed attribute `oid`, refusing two attributes of

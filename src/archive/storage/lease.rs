@@ -92,6 +92,44 @@ fn owner() -> String {
     )
 }
 
+/// The numbers of the lock objects there are, in order.
+fn lock_names(remote: &Remote) -> Result<Vec<u64>, StorageError> {
+    let mut names: Vec<u64> = remote
+        .list(LOCK_DIR)?
+        .iter()
+        .filter_map(|k| parse_lock_name(k))
+        .collect();
+    names.sort_unstable();
+    Ok(names)
+}
+
+/// The name to create to take the lock: the one after the last, when the
+/// last is released or expired. `None` (after a short wait while another
+/// holds it) when the chain is to be read again.
+fn next_free(remote: &Remote, names: &[u64]) -> Result<Option<u64>, StorageError> {
+    let Some(&n) = names.last() else {
+        return Ok(Some(0));
+    };
+    let name = lock_name(n);
+    let Some(bytes) = remote.get(&name, 4096)? else {
+        return Ok(None);
+    };
+    let record = LeaseRecord::parse(&bytes).ok_or_else(|| StorageError::Lock {
+        location: remote.url(&name),
+        reason: "not a lock object of this docseal".into(),
+    })?;
+    let now = UtcTime::now();
+    if record.state == LeaseState::Held && record.expires > now {
+        let left = (record.expires.unix() - now.unix()).max(0) as u64;
+        std::thread::sleep(
+            Duration::from_millis(200)
+                .max(Duration::from_secs(left).min(Duration::from_millis(500))),
+        );
+        return Ok(None);
+    }
+    Ok(Some(n + 1))
+}
+
 struct Status {
     /// The lock object last created by this holder.
     n: u64,
@@ -121,34 +159,9 @@ impl Lease {
     pub(crate) fn acquire(remote: Arc<Remote>, time: Duration) -> Result<Arc<Self>, StorageError> {
         let owner = owner();
         loop {
-            let mut names: Vec<u64> = remote
-                .list(LOCK_DIR)?
-                .iter()
-                .filter_map(|k| parse_lock_name(k))
-                .collect();
-            names.sort_unstable();
-            let next = match names.last() {
-                None => 0,
-                Some(&n) => {
-                    let name = lock_name(n);
-                    let Some(bytes) = remote.get(&name, 4096)? else {
-                        continue;
-                    };
-                    let record = LeaseRecord::parse(&bytes).ok_or_else(|| StorageError::Lock {
-                        location: remote.url(&name),
-                        reason: "not a lock object of this docseal".into(),
-                    })?;
-                    let now = UtcTime::now();
-                    if record.state == LeaseState::Held && record.expires > now {
-                        let left = (record.expires.unix() - now.unix()).max(0) as u64;
-                        std::thread::sleep(
-                            Duration::from_millis(200)
-                                .max(Duration::from_secs(left).min(Duration::from_millis(500))),
-                        );
-                        continue;
-                    }
-                    n + 1
-                }
+            let names = lock_names(&remote)?;
+            let Some(next) = next_free(&remote, &names)? else {
+                continue;
             };
             let started = Instant::now();
             let record = LeaseRecord {
@@ -158,33 +171,46 @@ impl Lease {
                 expires: expiry(time),
             };
             if remote.put_new(&lock_name(next), record.bytes())? {
-                let lease = Arc::new(Self {
-                    remote,
-                    owner,
-                    time,
-                    status: Mutex::new(Status {
-                        n: next,
-                        until: started + time,
-                        lost: None,
-                        made: vec![next],
-                    }),
-                    stop: (Mutex::new(false), Condvar::new()),
-                    renewer: Mutex::new(None),
-                    older: names,
-                });
-                let renewing = lease.clone();
-                let handle = std::thread::Builder::new()
-                    .name("docseal-lease".into())
-                    .spawn(move || renewing.renew_until_stopped())
-                    .map_err(|e| StorageError::Lock {
-                        location: lease.remote.url(LOCK_DIR),
-                        reason: e.to_string(),
-                    })?;
-                *lease.renewer.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
-                return Ok(lease);
+                return Self::start(remote, owner, time, next, started + time, names);
             }
             // Another writer took that name first: look again.
         }
+    }
+
+    /// The lease held by having created `lock/<n>`, until `until`; its
+    /// renewing thread started.
+    fn start(
+        remote: Arc<Remote>,
+        owner: String,
+        time: Duration,
+        n: u64,
+        until: Instant,
+        older: Vec<u64>,
+    ) -> Result<Arc<Self>, StorageError> {
+        let lease = Arc::new(Self {
+            remote,
+            owner,
+            time,
+            status: Mutex::new(Status {
+                n,
+                until,
+                lost: None,
+                made: vec![n],
+            }),
+            stop: (Mutex::new(false), Condvar::new()),
+            renewer: Mutex::new(None),
+            older,
+        });
+        let renewing = lease.clone();
+        let handle = std::thread::Builder::new()
+            .name("docseal-lease".into())
+            .spawn(move || renewing.renew_until_stopped())
+            .map_err(|e| StorageError::Lock {
+                location: lease.remote.url(LOCK_DIR),
+                reason: e.to_string(),
+            })?;
+        *lease.renewer.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+        Ok(lease)
     }
 
     fn status(&self) -> std::sync::MutexGuard<'_, Status> {
