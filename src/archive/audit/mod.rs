@@ -282,7 +282,8 @@ impl Checkpoints {
 }
 
 /// Audits the archive. `progress` is called with the bundles checked so far
-/// and their number (for a progress bar).
+/// and their number (for a progress bar). (Long: the steps in their order,
+/// each handing the next what it read.)
 pub fn audit(
     archive: &Archive,
     progress: &(dyn Fn(u64, u64) + Sync),

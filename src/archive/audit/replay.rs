@@ -40,6 +40,8 @@ pub(super) const PROVISIONAL: versions::Placement = versions::Placement {
 /// Verifies every logged bundle (in parallel) under the trust its entry
 /// names, hashing each from the one copy it reads (the object check leaves
 /// logged bundles to it) and reporting a content that is not its name.
+/// (Long: the trust of each entry is found first, then the parallel pass
+/// and its object findings in log order.)
 fn verify_bundles(
     archive: &Archive,
     entries: &[Entry],
@@ -403,6 +405,9 @@ pub(super) fn judge(
     }
 }
 
+/// An entry against its bundle's facts, its placement among the versions,
+/// the trust current at its point and its neighbours' times. (Long: one
+/// comparison per field of the entry, each with its own message.)
 pub(super) fn compare_entry(
     b: &BundleEntry,
     facts: &Facts,

@@ -321,59 +321,7 @@ impl PgCatalog {
             return Ok(());
         }
         for (r, config) in records.iter().zip(configs) {
-            if r.latest {
-                let previous = tx.query(
-                    "SELECT bundle FROM docseal_statements WHERE statement_id = $1 AND latest",
-                    &[&r.statement_id],
-                )?;
-                for row in previous {
-                    let bundle: String = row.get(0);
-                    tx.execute(
-                        "UPDATE docseal_statements SET latest = false WHERE bundle = $1",
-                        &[&bundle],
-                    )?;
-                    tx.execute("DELETE FROM docseal_texts WHERE bundle = $1", &[&bundle])?;
-                }
-            }
-            tx.execute(
-                &format!("INSERT INTO docseal_statements ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"),
-                &[
-                    &r.bundle,
-                    &(r.log_index as i64),
-                    &r.statement_id,
-                    &r.statement,
-                    &i64::from(r.edition),
-                    &r.signed,
-                    &i64::from(r.signatures),
-                    &r.latest,
-                    &r.kind,
-                    &r.title,
-                    &r.date_start,
-                    &r.date_end,
-                    &r.ingested_at,
-                    &r.supersedes,
-                    &r.trust,
-                    &r.language,
-                ],
-            )?;
-            for p in &r.parties {
-                tx.execute(
-                    "INSERT INTO docseal_parties (bundle, party) VALUES ($1, $2)",
-                    &[&r.bundle, p],
-                )?;
-            }
-            for s in &r.signers {
-                tx.execute(
-                    "INSERT INTO docseal_signers (bundle, key, party, signer, signed_at) VALUES ($1, $2, $3, $4, $5)",
-                    &[&r.bundle, &s.key, &s.party, &s.signer, &s.signed_at],
-                )?;
-            }
-            if r.latest {
-                tx.execute(
-                    "INSERT INTO docseal_texts (bundle, statement_id, config, body, tsv) VALUES ($1, $2, $3::text::regconfig, $4, to_tsvector($3::text::regconfig, $4))",
-                    &[&r.bundle, &r.statement_id, &config, &r.text],
-                )?;
-            }
+            Self::insert_in(&mut tx, r, config)?;
         }
         for t in trust {
             tx.execute(
@@ -395,6 +343,69 @@ impl PgCatalog {
             }
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// One record's rows: the statement (taking the latest place from the
+    /// version before it), its parties and signers, and its full text.
+    fn insert_in(
+        tx: &mut ::postgres::Transaction<'_>,
+        r: &Record,
+        config: &str,
+    ) -> Result<(), CatalogError> {
+        if r.latest {
+            let previous = tx.query(
+                "SELECT bundle FROM docseal_statements WHERE statement_id = $1 AND latest",
+                &[&r.statement_id],
+            )?;
+            for row in previous {
+                let bundle: String = row.get(0);
+                tx.execute(
+                    "UPDATE docseal_statements SET latest = false WHERE bundle = $1",
+                    &[&bundle],
+                )?;
+                tx.execute("DELETE FROM docseal_texts WHERE bundle = $1", &[&bundle])?;
+            }
+        }
+        tx.execute(
+        &format!("INSERT INTO docseal_statements ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"),
+        &[
+            &r.bundle,
+            &(r.log_index as i64),
+            &r.statement_id,
+            &r.statement,
+            &i64::from(r.edition),
+            &r.signed,
+            &i64::from(r.signatures),
+            &r.latest,
+            &r.kind,
+            &r.title,
+            &r.date_start,
+            &r.date_end,
+            &r.ingested_at,
+            &r.supersedes,
+            &r.trust,
+            &r.language,
+        ],
+    )?;
+        for p in &r.parties {
+            tx.execute(
+                "INSERT INTO docseal_parties (bundle, party) VALUES ($1, $2)",
+                &[&r.bundle, p],
+            )?;
+        }
+        for s in &r.signers {
+            tx.execute(
+            "INSERT INTO docseal_signers (bundle, key, party, signer, signed_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&r.bundle, &s.key, &s.party, &s.signer, &s.signed_at],
+        )?;
+        }
+        if r.latest {
+            tx.execute(
+            "INSERT INTO docseal_texts (bundle, statement_id, config, body, tsv) VALUES ($1, $2, $3::text::regconfig, $4, to_tsvector($3::text::regconfig, $4))",
+            &[&r.bundle, &r.statement_id, &config, &r.text],
+        )?;
+        }
         Ok(())
     }
 

@@ -372,6 +372,9 @@ impl SqliteCatalog {
         tx.commit()
     }
 
+    /// One record's rows: the statement (taking the latest place from the
+    /// version before it), its parties and signers, and its full text.
+    /// (Long: one statement per table, in the order the rows depend on.)
     fn insert_in(tx: &rusqlite::Transaction<'_>, r: &Record) -> Result<(), CatalogError> {
         if r.latest {
             // `+latest`: found by the id's index. (By `statements_latest`, the

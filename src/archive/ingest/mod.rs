@@ -299,7 +299,8 @@ pub fn resolve_trust(current: Option<&Snapshot>, given: &TrustGiven) -> Snapshot
     }
 }
 
-/// Which fields of an entry differ from what its bundle says.
+/// Which fields of an entry differ from what its bundle says. (Long: one
+/// comparison per field.)
 pub(crate) fn describe_difference(found: &BundleEntry, expected: &BundleEntry) -> String {
     let mut fields = Vec::new();
     if found.bundle != expected.bundle {

@@ -2,7 +2,8 @@
 
 use super::*;
 
-/// The catalog's record of a bundle entry.
+/// The catalog's record of a bundle entry. (Long: one line per column of
+/// the row, each read from the entry, the statement or the snapshot.)
 pub(crate) fn record_of(
     entry: &BundleEntry,
     value: &serde_json::Value,
