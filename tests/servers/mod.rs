@@ -14,11 +14,17 @@ use std::time::{Duration, Instant};
 
 /// A free port on 127.0.0.1 (free when asked; the server binds it next).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    free_ports::<1>()[0]
+}
+
+/// `N` distinct free ports on loopback: all held at once while they are
+/// chosen (one at a time, the kernel handed the same port out twice, and
+/// SeaweedFS's master and volume server once collided on it).
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let held: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    std::array::from_fn(|i| held[i].local_addr().unwrap().port())
 }
 
 fn is_root() -> bool {
@@ -102,19 +108,36 @@ pub struct Weed {
 
 impl Weed {
     pub fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let ports: [u16; 8] = std::array::from_fn(|_| free_port());
-        let mut weed = Self {
-            child: None,
-            dir,
-            ports,
-            s3_port: ports[6],
-        };
-        weed.run();
-        weed
+        // Another process may take a chosen port before the server binds
+        // it: the server then exits, and it is started again on new ports.
+        let mut tries = 0;
+        loop {
+            let dir = tempfile::tempdir().unwrap();
+            let ports: [u16; 8] = free_ports();
+            let mut weed = Self {
+                child: None,
+                dir,
+                ports,
+                s3_port: ports[6],
+            };
+            tries += 1;
+            match weed.try_run() {
+                Ok(()) => return weed,
+                Err(log) if tries < 3 && log.contains("address already in use") => weed.stop(),
+                Err(log) => panic!("SeaweedFS did not start: {log}"),
+            }
+        }
     }
 
     fn run(&mut self) {
+        if let Err(log) = self.try_run() {
+            panic!("SeaweedFS did not start: {log}");
+        }
+    }
+
+    /// Starts the server on its ports; its log if it exits or does not
+    /// answer within 60 s.
+    fn try_run(&mut self) -> Result<(), String> {
         let p = self.ports;
         let args: Vec<String> = [
             "server".to_string(),
@@ -155,14 +178,12 @@ impl Weed {
                 .is_ok()
                 && ureq::get(&format!("{base}/ready")).call().is_ok()
             {
-                return;
+                return Ok(());
             }
             let exited = self.child.as_mut().unwrap().try_wait().unwrap().is_some();
-            assert!(
-                Instant::now() < deadline && !exited,
-                "SeaweedFS did not start: {}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
+            if Instant::now() >= deadline || exited {
+                return Err(std::fs::read_to_string(&log).unwrap_or_default());
+            }
             std::thread::sleep(Duration::from_millis(250));
         }
     }
