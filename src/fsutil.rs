@@ -87,20 +87,25 @@ impl TempFile {
     /// folders too large to list on every write, like an archive's object
     /// store, whose audit reports them instead).
     pub fn new_unswept(dir: &Path) -> io::Result<Self> {
-        // Created and registered under the registry's lock: a signal
-        // handler's sweep never misses a temporary made meanwhile.
-        let mut guard = registry();
-        let inner = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(dir)?;
-        lock_exclusive(inner.as_file())?;
-        guard.insert(inner.path().to_path_buf());
-        drop(guard);
-        let registered = Registered(inner.path().to_path_buf());
-        Ok(Self {
-            inner,
-            _registered: registered,
-        })
+        for _ in 0..CLAIM_TRIES {
+            // Created and registered under the registry's lock: a signal
+            // handler's sweep never misses a temporary made meanwhile.
+            let mut guard = registry();
+            let inner = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .tempfile_in(dir)?;
+            if !claim(inner.path(), inner.as_file())? {
+                continue; // swept before it was locked: made again
+            }
+            guard.insert(inner.path().to_path_buf());
+            drop(guard);
+            let registered = Registered(inner.path().to_path_buf());
+            return Ok(Self {
+                inner,
+                _registered: registered,
+            });
+        }
+        Err(swept_every_time(dir))
     }
 
     /// The open file.
@@ -140,20 +145,25 @@ impl TempDir {
     /// A new temporary folder in `dir` (after removing stale leftovers there).
     pub fn new_in(dir: &Path) -> io::Result<Self> {
         remove_stale(dir);
-        let mut guard = registry();
-        let inner = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempdir_in(dir)?;
-        let lock = File::open(inner.path())?;
-        lock_exclusive(&lock)?;
-        guard.insert(inner.path().to_path_buf());
-        drop(guard);
-        let registered = Registered(inner.path().to_path_buf());
-        Ok(Self {
-            inner: Some(inner),
-            _lock: lock,
-            _registered: registered,
-        })
+        for _ in 0..CLAIM_TRIES {
+            let mut guard = registry();
+            let inner = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .tempdir_in(dir)?;
+            let lock = File::open(inner.path())?;
+            if !claim(inner.path(), &lock)? {
+                continue; // swept before it was locked: made again
+            }
+            guard.insert(inner.path().to_path_buf());
+            drop(guard);
+            let registered = Registered(inner.path().to_path_buf());
+            return Ok(Self {
+                inner: Some(inner),
+                _lock: lock,
+                _registered: registered,
+            });
+        }
+        Err(swept_every_time(dir))
     }
 
     /// Its temporary path.
@@ -184,13 +194,33 @@ impl TempDir {
     }
 }
 
-fn lock_exclusive(file: &File) -> io::Result<()> {
-    file.try_lock().map_err(|e| match e {
-        std::fs::TryLockError::Error(e) => e,
-        std::fs::TryLockError::WouldBlock => {
-            io::Error::other("temporary file locked by another process")
-        }
-    })
+/// How many times a temporary is made again when another process's sweep
+/// removed it before it was locked (once is rare: it takes a sweep in the
+/// instant between creating and locking).
+const CLAIM_TRIES: usize = 8;
+
+/// Locks a temporary just made, and says whether it is still the one at
+/// its path. Between its creation and its lock, another process's
+/// [`remove_stale`] may find it unlocked and remove it: that sweep holds
+/// the lock only for an instant (so this waits for it rather than failing),
+/// and the file it removed is no longer named `path` (so this tells).
+fn claim(path: &Path, handle: &File) -> io::Result<bool> {
+    handle.lock()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (held, named) = (handle.metadata()?, std::fs::symlink_metadata(path));
+        Ok(named.is_ok_and(|n| n.ino() == held.ino() && n.dev() == held.dev()))
+    }
+    #[cfg(not(unix))]
+    Ok(path.exists())
+}
+
+fn swept_every_time(dir: &Path) -> io::Error {
+    io::Error::other(format!(
+        "{}: every temporary file made there was removed at once (by another program?)",
+        dir.display()
+    ))
 }
 
 /// Removes the `.docseal-tmp-*` leftovers in `dir` that no live process
@@ -272,6 +302,41 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 37 of 10,000 seals run two at a time into one folder failed: a
+    /// seal's sweep removed the other's temporary between its creation and
+    /// its lock, or held it locked at that instant. A temporary removed
+    /// before its lock is not claimed (it is made again) ...
+    #[test]
+    fn a_temporary_swept_before_its_lock_is_not_claimed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{TEMP_PREFIX}swept"));
+        let handle = File::create(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(!claim(&path, &handle).unwrap());
+        // ... nor is one whose name now holds another file.
+        std::fs::write(&path, b"another").unwrap();
+        assert!(!claim(&path, &handle).unwrap());
+    }
+
+    /// ... and one that a sweep holds locked for an instant is waited for,
+    /// then claimed.
+    #[test]
+    fn a_temporary_a_sweep_holds_for_an_instant_is_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{TEMP_PREFIX}held"));
+        let handle = File::create(&path).unwrap();
+        let sweeper = File::open(&path).unwrap();
+        sweeper.try_lock().unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(sweeper);
+        });
+        assert!(claim(&path, &handle).unwrap());
+        release.join().unwrap();
+        // Claimed means locked: a sweep now passes it by.
+        assert!(File::open(&path).unwrap().try_lock().is_err());
+    }
 
     #[test]
     fn no_clobber_refuses_and_leaves_no_temp_file() {

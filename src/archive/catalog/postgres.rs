@@ -588,12 +588,17 @@ impl PgCatalog {
         let ranked_at = args.len();
         args.push(&limit);
         let q = queries.join(" && ");
+        // The snippet (`ts_headline`, costly on a whole statement) is made
+        // for the hits only, after the ranking and the limit.
+        let q_hit = q.replace("t.config", "h.config");
         let sql = format!(
             r#"WITH t AS (SELECT t.bundle, t.config, t.body, t.tsv FROM docseal_texts t
                           JOIN docseal_statements s ON s.bundle = t.bundle
-                          WHERE {} ORDER BY s.log_index DESC LIMIT ${ranked_at})
-               SELECT t.bundle, ts_headline(t.config, t.body, {q}, 'StartSel="[", StopSel="]", MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter="…"')
-               FROM t ORDER BY ts_rank(t.tsv, {q}) DESC, t.bundle COLLATE "C" LIMIT ${}"#,
+                          WHERE {} ORDER BY s.log_index DESC LIMIT ${ranked_at}),
+               h AS (SELECT t.bundle, t.config, t.body, ts_rank(t.tsv, {q}) AS rank
+                     FROM t ORDER BY rank DESC, t.bundle COLLATE "C" LIMIT ${})
+               SELECT h.bundle, ts_headline(h.config, h.body, {q_hit}, 'StartSel="[", StopSel="]", MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter="…"')
+               FROM h ORDER BY h.rank DESC, h.bundle COLLATE "C""#,
             conditions.join(" AND "),
             args.len()
         );
