@@ -6,6 +6,7 @@
 //! The `zip` crate writes bundles (`bundle::writer`); it never reads them:
 //! its parser forgives what this reader refuses.
 
+mod cache;
 mod code;
 mod names;
 mod zip_layout;
@@ -111,6 +112,8 @@ pub struct ZipIndex {
     folders: BTreeSet<String>,
     /// Length of the archive comment.
     comment_len: u16,
+    /// Small entries already read and checked.
+    cache: cache::EntryCache,
 }
 
 impl ZipIndex {
@@ -266,10 +269,27 @@ impl Opener<'_> {
                     .by_path
                     .get(path)
                     .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, path.to_string()))?;
-                let mut reader = zip_read::EntryReader::new(&index.file, &index.entries[i]);
-                f(&mut reader)?;
-                io::copy(&mut reader, &mut io::sink())?;
-                Ok(())
+                let entry = &index.entries[i];
+                if entry.size > cache::ENTRY_LIMIT {
+                    let mut reader = zip_read::EntryReader::new(&index.file, entry);
+                    f(&mut reader)?;
+                    io::copy(&mut reader, &mut io::sink())?;
+                    return Ok(());
+                }
+                let bytes = match index.cache.get(i) {
+                    Some(bytes) => bytes,
+                    None => {
+                        // Read whole and checked before `f` sees a byte: the
+                        // same bytes or error as a streamed read, kept for
+                        // the next read of this entry.
+                        let mut bytes = Vec::with_capacity(entry.size as usize);
+                        zip_read::EntryReader::new(&index.file, entry).read_to_end(&mut bytes)?;
+                        let bytes: std::sync::Arc<[u8]> = bytes.into();
+                        index.cache.keep(i, bytes.clone());
+                        bytes
+                    }
+                };
+                f(&mut &bytes[..])
             }
         }
     }
@@ -354,6 +374,7 @@ fn open_zip(path: &Path, limits: Limits) -> Result<BagSource, SourceError> {
             by_path,
             folders,
             comment_len,
+            cache: cache::EntryCache::default(),
         },
         root,
         entries,

@@ -143,25 +143,40 @@ fn padding_is_zero(file: &File, entry: &Entry) -> io::Result<bool> {
     }
     let expected = Some((entry.crc32, entry.size));
     let end = data.len() - 1;
-    let mut state = Decompress::new(false);
-    let mut out = vec![0u8; (entry.size as usize).clamp(1, 64 * 1024)];
-    let mut same_when_flipped = |data: &mut [u8], bit: u8| {
-        data[end] = last ^ (1 << bit);
-        inflate_all(data, &mut state, &mut out) == expected
-    };
-    let highest = 7 - last.leading_zeros() as u8;
-    if !same_when_flipped(&mut data, highest) {
-        return Ok(true);
+    // One decoder and output buffer per thread, reset for each stream: a
+    // fresh decoder and a zeroed buffer per entry cost more than the
+    // inflation of a small one.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Option<(Decompress, Vec<u8>)>> =
+            const { std::cell::RefCell::new(None) };
     }
-    for bit in (0..8).rev() {
-        if !same_when_flipped(&mut data, bit) {
-            break;
+    SCRATCH.with(|cell| {
+        let mut own = None;
+        let mut borrowed = cell.try_borrow_mut();
+        let slot = match borrowed.as_deref_mut() {
+            Ok(slot) => slot,
+            Err(_) => &mut own,
+        };
+        let (state, out) =
+            slot.get_or_insert_with(|| (Decompress::new(false), vec![0u8; 64 * 1024]));
+        let mut same_when_flipped = |data: &mut [u8], bit: u8| {
+            data[end] = last ^ (1 << bit);
+            inflate_all(data, state, out) == expected
+        };
+        let highest = 7 - last.leading_zeros() as u8;
+        if !same_when_flipped(&mut data, highest) {
+            return Ok(true);
         }
-        if last & (1 << bit) != 0 {
-            return Ok(false);
+        for bit in (0..8).rev() {
+            if !same_when_flipped(&mut data, bit) {
+                break;
+            }
+            if last & (1 << bit) != 0 {
+                return Ok(false);
+            }
         }
-    }
-    Ok(true)
+        Ok(true)
+    })
 }
 
 /// Reads an entry's uncompressed bytes; the end of the entry is reported
