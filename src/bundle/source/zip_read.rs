@@ -47,8 +47,49 @@ enum Body<'a> {
 /// its end is known: the stream must end exactly where the range does.
 struct Inflate<'a> {
     source: BufReader<Range<'a>>,
-    state: Decompress,
+    /// Always `Some` until dropped, when it goes back to this thread's spares.
+    state: Option<Decompress>,
     ended: bool,
+}
+
+thread_local! {
+    /// Decoders of entries already read, reset for the next: a new one
+    /// allocates and zeroes a 32 KiB window, which for the small entries of
+    /// a bundle costs more than inflating them.
+    static SPARE_DECODERS: std::cell::RefCell<Vec<Decompress>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Most spare decoders a thread keeps (entries are read one at a time per
+/// thread; a few cover nested reads).
+const SPARE_LIMIT: usize = 4;
+
+fn decoder() -> Decompress {
+    let spare = SPARE_DECODERS
+        .try_with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.pop()))
+        .ok()
+        .flatten();
+    match spare {
+        Some(mut d) => {
+            d.reset(false);
+            d
+        }
+        None => Decompress::new(false),
+    }
+}
+
+impl Drop for Inflate<'_> {
+    fn drop(&mut self) {
+        if let Some(d) = self.state.take() {
+            let _ = SPARE_DECODERS.try_with(|s| {
+                if let Ok(mut s) = s.try_borrow_mut()
+                    && s.len() < SPARE_LIMIT
+                {
+                    s.push(d);
+                }
+            });
+        }
+    }
 }
 
 impl Inflate<'_> {
@@ -66,16 +107,18 @@ impl Inflate<'_> {
             )
             .into_io()
         };
+        let Some(state) = self.state.as_mut() else {
+            return Err(bad("the Deflate decoder is gone".into()));
+        };
         loop {
             let input = self.source.fill_buf()?;
             let at_end = input.is_empty();
-            let (before_in, before_out) = (self.state.total_in(), self.state.total_out());
-            let status = self
-                .state
+            let (before_in, before_out) = (state.total_in(), state.total_out());
+            let status = state
                 .decompress(input, buf, FlushDecompress::None)
                 .map_err(|e| bad(format!("invalid Deflate data: {e}")))?;
-            let used = (self.state.total_in() - before_in) as usize;
-            let made = (self.state.total_out() - before_out) as usize;
+            let used = (state.total_in() - before_in) as usize;
+            let made = (state.total_out() - before_out) as usize;
             self.source.consume(used);
             if status == Status::StreamEnd {
                 self.ended = true;
@@ -200,8 +243,12 @@ impl<'a> EntryReader<'a> {
         let body = match entry.method {
             Method::Stored => Body::Stored(range),
             Method::Deflated => Body::Deflated(Box::new(Inflate {
-                source: BufReader::with_capacity(64 * 1024, range),
-                state: Decompress::new(false),
+                // One read for a small entry; 64 KiB at a time for a large one.
+                source: BufReader::with_capacity(
+                    (entry.compressed as usize).clamp(1, 64 * 1024),
+                    range,
+                ),
+                state: Some(decoder()),
                 ended: false,
             })),
         };
@@ -228,7 +275,7 @@ impl<'a> EntryReader<'a> {
     fn finish(&mut self) -> io::Result<()> {
         self.done = true;
         if let Body::Deflated(inflate) = &mut self.body {
-            let used = inflate.state.total_in();
+            let used = inflate.state.as_ref().map_or(0, Decompress::total_in);
             if used != self.entry.compressed {
                 return Err(self.refuse(
                     ContainerCode::BadDeflate,
