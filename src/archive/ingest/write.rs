@@ -17,6 +17,9 @@ pub(super) struct Batch {
     pub(super) trust: Vec<TrustRow>,
 }
 
+/// Bundles up to this size are stored several at once ([`Archive::store_bundles`]).
+const ONE_AT_A_TIME: u64 = 64 << 20;
+
 impl Archive {
     pub(super) fn session(&self) -> Result<Session, ArchiveError> {
         let key = self.signing_key()?;
@@ -243,9 +246,7 @@ impl Archive {
         }
         if !new_bundles.is_empty() || trust_entry.is_some() {
             // Objects first, durable before any entry names them.
-            for (digest, path) in &new_bundles {
-                self.storage().create_bundle(digest, path)?;
-            }
+            self.store_bundles(&new_bundles)?;
             if trust_entry.is_some() {
                 self.store_snapshot(&snapshot)?;
             }
@@ -258,6 +259,25 @@ impl Archive {
             recovered,
             stamp: None,
         })
+    }
+
+    /// Stores a batch's new bundles, several at once (`fsutil::concurrently`:
+    /// each is synced, and one at a time each sync waits for a journal
+    /// commit of its own, or each S3 PUT for its round trip). A bundle over
+    /// [`ONE_AT_A_TIME`] is stored alone, so that the memory an S3 PUT
+    /// holds stays bounded. The first failure in the batch's order is the
+    /// one reported; no entry names any of them until all are stored.
+    fn store_bundles(&self, bundles: &[(Sha256Digest, PathBuf)]) -> Result<(), ArchiveError> {
+        let size = |p: &PathBuf| std::fs::metadata(p).map_or(u64::MAX, |m| m.len());
+        let (small, large): (Vec<_>, Vec<_>) =
+            bundles.iter().partition(|(_, p)| size(p) <= ONE_AT_A_TIME);
+        crate::fsutil::concurrently(&small, |(digest, path)| {
+            self.storage().create_bundle(digest, path).map(drop)
+        })?;
+        for (digest, path) in large {
+            self.storage().create_bundle(digest, path)?;
+        }
+        Ok(())
     }
 
     /// Journals, appends, checkpoints and catalogues a batch whose objects

@@ -254,13 +254,14 @@ impl Storage for FolderStorage {
 
     fn sync(&self) -> Result<(), StorageError> {
         let dirs = std::mem::take(&mut *self.dirty.lock().unwrap_or_else(|e| e.into_inner()));
-        // Deepest first: a new folder's own entries before its parent's
-        // entry for it (either order is safe; this one never names an
-        // unsynced folder for longer than needed).
-        for dir in dirs.iter().rev() {
-            crate::fsutil::sync_dir(dir).map_err(self.io(dir))?;
-        }
-        Ok(())
+        // Several at once, deepest started first: a batch of bundles touches
+        // up to 256 object folders, and one sync at a time waits for a
+        // journal commit each. The order does not matter for safety: only
+        // after every one has returned does an entry name what they hold.
+        let dirs: Vec<&PathBuf> = dirs.iter().rev().collect();
+        crate::fsutil::concurrently(&dirs, |dir| {
+            crate::fsutil::sync_dir(dir).map_err(self.io(dir))
+        })
     }
 
     fn local(&self, digest: &Sha256Digest) -> Result<Option<LocalFile>, StorageError> {
