@@ -342,7 +342,8 @@ struct Row {
     /// The page's hashing path, as its address asks (web/src/main.js): ""
     /// (large entries on workers beside WebCrypto), "#stream-all" (every
     /// entry streamed through the workers), "#no-workers" (the same hashes
-    /// in the page).
+    /// in the page); with "no-hold" (large entries read from the File, not
+    /// from the file held whole) and "no-byob" (the File read in slices).
     mode: &'static str,
 }
 
@@ -1327,7 +1328,17 @@ fn large_rows(dir: &Path, all: &Path, ring: &Path, kz: &Key, rs: &Key) -> Vec<Ro
         ),
     ];
     let mut rows = Vec::new();
-    for mode in ["", "#stream-all", "#no-workers"] {
+    // The bundle (under 32 MiB) is small enough to be held in memory whole: `no-hold` reads its large entries from the File, as
+    // the page reads those of any bundle over 32 MiB (into its own buffers, or in slices where the browser cannot: `no-byob`).
+    for mode in [
+        "",
+        "#stream-all",
+        "#no-workers",
+        "#no-hold",
+        "#stream-all,no-hold",
+        "#no-hold,no-byob",
+        "#stream-all,no-workers,no-hold,no-byob",
+    ] {
         for (name, bundle, expected) in &cases {
             rows.push(Row {
                 name: format!(

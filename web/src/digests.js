@@ -28,9 +28,11 @@ export async function hasher(alg) {
 /**
  * Serves hashing jobs in a worker. Messages, in order for one job (jobs may
  * interleave: a page verifying a second file while the first is still
- * read): `{op: 'start', job, algs}`, `{op: 'data', job, bytes}` (an
- * ArrayBuffer, answered by `{op: 'ack', job, length}` once hashed, so that
- * the page can bound what is in flight), `{op: 'end', job}` (answered by
+ * read): `{op: 'start', job, algs}`, `{op: 'data', job, bytes, offset,
+ * length, reuse}` (an ArrayBuffer and the part of it to hash, answered by
+ * `{op: 'ack', job, length, bytes}` once hashed, the buffer sent back if
+ * `reuse`, for the page to fill again: fresh memory costs about as much to
+ * touch as to hash with CRC-32), `{op: 'end', job}` (answered by
  * `{op: 'done', job, digests: {alg: hex}}`), or `{op: 'abort', job}`; a
  * failure answers `{op: 'error', job, message}`. `{op: 'ping'}` answers
  * `{op: 'pong'}` once the hashers can be made here.
@@ -46,9 +48,10 @@ export function serve(scope) {
     } else if (m.op === 'start') {
       jobs.set(m.job, await Promise.all(m.algs.map(async (alg) => [alg, await hasher(alg)])));
     } else if (m.op === 'data') {
-      const bytes = new Uint8Array(m.bytes);
+      const bytes = new Uint8Array(m.bytes, m.offset ?? 0, m.length ?? m.bytes.byteLength);
       for (const [, h] of jobs.get(m.job) ?? []) h.update(bytes);
-      scope.postMessage({ op: 'ack', job: m.job, length: bytes.length });
+      if (m.reuse) scope.postMessage({ op: 'ack', job: m.job, length: bytes.length, bytes: m.bytes }, [m.bytes]);
+      else scope.postMessage({ op: 'ack', job: m.job, length: bytes.length });
     } else if (m.op === 'end') {
       const hashers = jobs.get(m.job);
       jobs.delete(m.job);

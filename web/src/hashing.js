@@ -1,21 +1,28 @@
 // Digests of zip entries, each entry read once, on every core — as
 // `docseal verify` hashes the algorithms of one large file on separate
 // threads. A small entry is read whole and hashed by WebCrypto (native, and
-// all its algorithms at once). A large one is streamed: its chunks go to
-// worker threads, each running the WebAssembly hashes (digests.js) of some
-// of its algorithms and its CRC-32, while the page reads and inflates the
-// next chunk. Up to `oneShotLimit` the entry is also gathered whole for
-// WebCrypto's one-shot digest of the algorithm it computes fastest
-// (SHA-256, with the CPU's SHA instructions), which then runs beside the
-// workers; above that limit every algorithm is streamed, so memory stays
-// bounded whatever the size of an attachment. Why this split (bench/web.sh
-// measures it): for 200 MiB, reading the File costs about 0.2 s of CPU,
-// WebCrypto's SHA-256 0.2 s and its SHA-512 0.35 s but one after the other
-// on one thread, hash-wasm's SHA-512 0.35 s and SHA-256 0.5 s, CRC-32
-// 0.1 s — so SHA-512 and the CRC stream on a worker while the page reads,
-// and only WebCrypto's SHA-256 is left after the last chunk.
+// all its algorithms at once). A large one is hashed by worker threads as it
+// is read, each running the WebAssembly hashes (digests.js) of some of its
+// algorithms and its CRC-32. Up to `oneShotLimit` the entry is also gathered
+// whole for WebCrypto's one-shot digest of the algorithm it computes fastest
+// (SHA-256, with the CPU's SHA instructions): the reading never waits for the
+// workers (they are sent copies as they can take them), WebCrypto starts as
+// soon as the last byte is in, and the workers go on beside it (a single
+// worker is then given the rest of the entry's buffer itself). Above that
+// limit every algorithm is streamed to the workers in buffers they send
+// back, so memory stays bounded whatever the size.
+//
+// What 200 MiB costs in Chromium on the 2-core machine (each part measured
+// alone, CPU per thread from /proc; bench/web.sh measures the whole): reading
+// the File 0.35 to 0.8 s through one stream and 0.2 s through two (about
+// 0.35 s of CPU, most of it in the browser's own process); touching 200 MiB
+// of fresh memory 0.2 s (its pages faulted in one by one: the gathered entry
+// and WebCrypto's own copy of it each cost that); WebCrypto's SHA-256 0.17 s
+// past its copy; in a worker, hash-wasm's SHA-512 0.95 s, SHA-256 1.2 s and
+// CRC-32 0.26 s (`COST`). So SHA-512 and the CRC-32 on one worker are the
+// longest thread, about as long as reading and SHA-256 on the page's.
 
-import { streamEntry, checkCrc } from './zip.js';
+import { streamEntry, readWhole, checkCrc } from './zip.js';
 import { hex } from './keys.js';
 import { hasher, INCREMENTAL } from './digests.js';
 
@@ -47,10 +54,23 @@ export const timings = { read: 0, digests: 0 };
 const WEBCRYPTO = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 /** WebCrypto's algorithm for a large entry, fastest first: SHA-256 has CPU instructions of its own. */
 const DIRECT_ORDER = ['sha256', 'sha1', 'sha512', 'sha384'];
-/** Bytes sent to a worker at once (small chunks of inflated data are gathered to this). */
+/** Bytes sent to a worker at once, and read at once when streamed (small chunks of inflated data are gathered to this). */
 const BATCH = 4 << 20;
-/** Bytes in flight to one worker (sent, not yet hashed) before reading waits. */
+/**
+ * Bytes in flight to one worker (sent, not yet hashed): its buffers. A
+ * streamed entry's reading waits for one of them to come back; a gathered
+ * one's reading goes on, the worker fed from the entry's buffer later.
+ */
 const IN_FLIGHT = 32 << 20;
+/**
+ * The same for a gathered entry, over all its workers. WebCrypto's digest
+ * hashes inside the call (Chromium 156: 0.4 s for 200 MiB), the page feeding
+ * no worker meanwhile: what is in flight then is all a worker has to do
+ * until it ends, so more here is less idle time (64 MiB keeps the page's
+ * memory where it was before these buffers, which were then two 16 MiB
+ * slices read ahead and 32 MiB in flight).
+ */
+const GATHERED_IN_FLIGHT = 64 << 20;
 
 let source = null;
 
@@ -81,9 +101,15 @@ class HashWorker {
   }
 }
 
-/** Starts a worker ahead of the first large entry (the page calls it when a large file is chosen). */
-export function prepareWorkers() {
-  workers(1);
+/**
+ * Starts workers ahead of the first large entry (the page calls it when a
+ * large file is chosen), rather than on its way: one, or two where the file
+ * is larger than an entry gathered for WebCrypto may be (its largest entry
+ * is then likely streamed, a docseal bundle's SHA-256 and SHA-512 each on a
+ * worker of its own).
+ */
+export function prepareWorkers(size) {
+  workers(size > settings.oneShotLimit ? 2 : 1);
 }
 
 /** A started worker, or null where none can run; started once, then reused. */
@@ -125,54 +151,63 @@ async function workers(wanted) {
 
 let jobs = 0;
 
-/** One entry's streamed algorithms, spread over the workers, each worker fed every chunk. */
+/**
+ * Relative cost of each algorithm per byte in hash-wasm (measured in a
+ * worker in Chromium: MD5 0.61 s for 200 MiB, SHA-1 0.88, SHA-256 1.2,
+ * SHA-384 1.19, SHA-512 0.94, CRC-32 0.26), for spreading an entry's
+ * algorithms over the workers so that none waits long for the slowest.
+ */
+const COST = { md5: 1, sha1: 1.4, sha224: 2, sha256: 2, sha384: 1.6, sha512: 1.6, crc32: 0.4 };
+
+/**
+ * One entry's streamed algorithms, spread over the workers, each worker fed
+ * every byte. Bytes reach the workers in two ways: `send` and `push`
+ * (streamed: each chunk read into, or copied into, buffers that each worker
+ * sends back once hashed, so that the memory in flight is bounded and warm,
+ * not fresh), or `follow` (gathered: the
+ * entry is read whole into one buffer anyway, and the workers are fed from
+ * it as they can, the reading never waiting for them).
+ */
 class Lanes {
-  static async open(algs) {
-    // One worker per digest; the CRC-32, cheap, joins the last one rather than cost a copy of every chunk.
+  static async open(algs, gathered = false) {
     const digests = algs.filter((a) => a !== 'crc32');
     const pool = algs.length ? await workers(Math.max(1, digests.length)) : null;
     if (!pool) return new LocalLanes(await Promise.all(algs.map(async (a) => [a, await hasher(a)])));
-    const groups = pool.slice(0, Math.max(1, digests.length)).map(() => []);
-    digests.forEach((a, i) => groups[i % groups.length].push(a));
-    if (algs.includes('crc32')) groups[groups.length - 1].push('crc32');
-    return new Lanes(groups.map((g, i) => new Lane(pool[i], g)));
+    // The costliest first, each to the least loaded worker.
+    const groups = pool.slice(0, Math.max(1, digests.length)).map(() => ({ algs: [], cost: 0 }));
+    for (const a of [...algs].sort((x, y) => COST[y] - COST[x])) {
+      const g = groups.reduce((x, y) => (y.cost < x.cost ? y : x));
+      g.algs.push(a);
+      g.cost += COST[a];
+    }
+    const buffers = Math.max(1, Math.floor((gathered ? GATHERED_IN_FLIGHT / groups.length : IN_FLIGHT) / BATCH));
+    return new Lanes(groups.map((g, i) => new Lane(pool[i], g.algs, buffers)));
   }
   constructor(lanes) {
     this.lanes = lanes;
-    this.batch = null;
-    this.filled = 0;
   }
-  /** Sends a chunk, which may then be detached (transferred to a worker); waits while too much is in flight. */
+  /** A buffer to read the next chunk into, for `send` (streamed): waits while the first worker has too much in flight. */
+  buffer() {
+    return this.lanes[0].take();
+  }
+  /** Sends a chunk read into `buffer()`'s buffer: moved to the first worker, copied for the others. */
+  async send(chunk) {
+    for (const lane of this.lanes.slice(1)) await lane.write(chunk);
+    this.lanes[0].send(chunk); // last: it detaches the chunk
+  }
+  /** Sends a chunk of any size, copied (streamed); waits while too much is in flight. */
   async push(chunk) {
-    if (chunk.length >= BATCH && !this.filled) return this.send(chunk);
-    let at = 0;
-    while (at < chunk.length) {
-      this.batch ??= new Uint8Array(BATCH);
-      const n = Math.min(BATCH - this.filled, chunk.length - at);
-      this.batch.set(chunk.subarray(at, at + n), this.filled);
-      this.filled += n;
-      at += n;
-      if (this.filled === BATCH) await this.flush();
-    }
+    for (const lane of this.lanes) await lane.write(chunk);
   }
-  async flush() {
-    if (!this.filled) return;
-    const batch = this.batch.subarray(0, this.filled);
-    this.batch = null;
-    this.filled = 0;
-    await this.send(batch);
-  }
-  async send(bytes) {
-    // Every lane but the last gets a copy; the last one the buffer itself.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    for (let i = 0; i < this.lanes.length; i++) {
-      const last = i === this.lanes.length - 1;
-      this.lanes[i].send(last ? own.buffer : own.slice().buffer);
-    }
-    await Promise.all(this.lanes.map((l) => l.room()));
+  /**
+   * Gathered: `bytes[0, end)` is read; each worker is sent what it has room
+   * for now. `final`: that is all of it, and `bytes` is used by nobody else
+   * from now on — where a single worker hashes, the rest is moved to it.
+   */
+  follow(bytes, end, final = false) {
+    for (const lane of this.lanes) lane.follow(bytes, end, final, final && this.lanes.length === 1);
   }
   async finish() {
-    await this.flush();
     const parts = await Promise.all(this.lanes.map((l) => l.finish()));
     return Object.assign({}, ...parts);
   }
@@ -183,19 +218,25 @@ class Lanes {
 
 /** One worker's part of a job. */
 class Lane {
-  constructor(worker, algs) {
+  constructor(worker, algs, buffers) {
     this.worker = worker;
+    this.buffers = buffers; // at most this many, of BATCH bytes
     this.job = ++jobs;
-    this.inFlight = 0;
-    this.waiting = null;
+    this.free = []; // buffers back from the worker, to fill again
+    this.made = 0;
+    this.waiting = [];
+    this.batch = null; // { bytes, filled }: being filled by `write`
+    this.source = null; // { bytes, end, final, movable }: what `follow` feeds from
+    this.sent = 0;
     this.error = null;
     this.done = null;
     this.result = new Promise((resolve, reject) => { this.done = { resolve, reject }; });
     this.result.catch(() => {});
     this.stop = worker.listen((m) => {
       if (m.job !== this.job && m.job !== null) return;
-      if (m.op === 'ack') this.inFlight -= m.length;
-      else if (m.op === 'done') {
+      if (m.op === 'ack') {
+        if (m.bytes) this.free.push(new Uint8Array(m.bytes));
+      } else if (m.op === 'done') {
         this.stop();
         this.done.resolve(m.digests);
       } else if (m.op === 'error') {
@@ -203,22 +244,76 @@ class Lane {
         this.error = new Error(`hashing failed: ${m.message}`);
         this.done.reject(this.error);
       }
-      if (this.waiting && (this.inFlight <= IN_FLIGHT || this.error)) {
-        this.waiting();
-        this.waiting = null;
-      }
+      for (const wake of this.waiting.splice(0)) wake();
+      if (this.source) this.pump();
     });
     worker.post({ op: 'start', job: this.job, algs });
   }
-  send(buffer) {
-    this.inFlight += buffer.byteLength;
-    this.worker.post({ op: 'data', job: this.job, bytes: buffer }, [buffer]);
+  /** A free buffer of BATCH bytes, or null when all are in flight. */
+  spare() {
+    if (this.free.length) return this.free.pop();
+    if (this.made < this.buffers) {
+      this.made++;
+      return new Uint8Array(BATCH);
+    }
+    return null;
   }
-  async room() {
-    if (this.inFlight > IN_FLIGHT && !this.error) await new Promise((resolve) => { this.waiting = resolve; });
+  /** A free buffer, once there is one. */
+  async take() {
+    for (;;) {
+      if (this.error) throw this.error;
+      const b = this.spare();
+      if (b) return b;
+      await new Promise((resolve) => this.waiting.push(resolve));
+    }
+  }
+  /** Sends `view`, moving its buffer to the worker, which sends it back for reuse if it is one of the pool's. */
+  send(view) {
+    const reuse = view.buffer.byteLength === BATCH;
+    this.worker.post({ op: 'data', job: this.job, bytes: view.buffer, offset: view.byteOffset, length: view.length, reuse }, [view.buffer]);
+  }
+  async write(chunk) {
+    for (let at = 0; at < chunk.length;) {
+      this.batch ??= { bytes: await this.take(), filled: 0 };
+      const n = Math.min(BATCH - this.batch.filled, chunk.length - at);
+      this.batch.bytes.set(chunk.subarray(at, at + n), this.batch.filled);
+      this.batch.filled += n;
+      at += n;
+      if (this.batch.filled === BATCH) this.flush();
+    }
+  }
+  flush() {
+    if (this.batch?.filled) this.send(this.batch.bytes.subarray(0, this.batch.filled));
+    this.batch = null;
+  }
+  follow(bytes, end, final, movable) {
+    this.source = { bytes, end, final, movable };
+    if (final) this.sentAll = new Promise((resolve) => { this.whenSent = resolve; });
+    this.pump();
+  }
+  /** Sends what `follow` gave as far as there is room: full batches, then the rest once final. */
+  pump() {
+    const s = this.source;
+    while (this.sent < s.end && !this.error) {
+      if (s.movable) {
+        this.send(new Uint8Array(s.bytes.buffer, s.bytes.byteOffset + this.sent, s.end - this.sent));
+        this.sent = s.end;
+        break;
+      }
+      const n = Math.min(BATCH, s.end - this.sent);
+      if (n < BATCH && !s.final) break;
+      const b = this.spare();
+      if (!b) break; // resumed by the next chunk read, or by a buffer coming back
+      b.set(s.bytes.subarray(this.sent, this.sent + n));
+      this.send(b.subarray(0, n));
+      this.sent += n;
+    }
+    if (s.final && (this.sent === s.end || this.error)) this.whenSent?.();
+  }
+  async finish() {
+    this.flush();
+    await this.sentAll;
     if (this.error) throw this.error;
-  }
-  finish() {
     this.worker.post({ op: 'end', job: this.job });
     return this.result;
   }
@@ -232,9 +327,22 @@ class Lane {
 class LocalLanes {
   constructor(hashers) {
     this.hashers = hashers;
+    this.sent = 0;
+  }
+  buffer() {
+    this.own ??= new Uint8Array(BATCH);
+    return this.own;
+  }
+  async send(chunk) {
+    this.own = new Uint8Array(chunk.buffer); // a read may have moved it
+    await this.push(chunk);
   }
   async push(chunk) {
     for (const [, h] of this.hashers) h.update(chunk);
+  }
+  follow(bytes, end) {
+    this.push(bytes.subarray(this.sent, end));
+    this.sent = end;
   }
   async finish() {
     return Object.fromEntries(this.hashers.map(([a, h]) => [a, h.digest('hex')]));
@@ -247,30 +355,51 @@ export async function hashEntry(blob, entry, algs, onProgress = () => {}) {
   const wanted = [...new Set(algs)].filter((a) => a in WEBCRYPTO || INCREMENTAL.has(a));
   if (entry.size < settings.splitSize) return hashWhole(blob, entry, wanted, onProgress);
   const direct = entry.size <= settings.oneShotLimit ? DIRECT_ORDER.find((a) => wanted.includes(a)) : undefined;
-  const lanes = await Lanes.open([...wanted.filter((a) => a !== direct), 'crc32']);
-  const whole = direct ? new Uint8Array(entry.size) : null;
-  let at = 0;
+  const lanes = await Lanes.open([...wanted.filter((a) => a !== direct), 'crc32'], Boolean(direct));
   const started = performance.now();
+  let own = null;
   try {
-    await streamEntry(blob, entry, async (chunk) => {
-      whole?.set(chunk, at);
-      at += chunk.length;
-      await lanes.push(chunk);
-      onProgress(at);
-    }, null);
+    own = direct ? await gathered(blob, entry, lanes, WEBCRYPTO[direct], onProgress) : await streamed(blob, entry, lanes, onProgress);
   } catch (e) {
     lanes.abort();
     throw e;
   }
   const read = performance.now();
-  const [own, { crc32, ...streamed }] = await Promise.all([
-    direct ? crypto.subtle.digest(WEBCRYPTO[direct], whole) : null,
-    lanes.finish(),
-  ]);
+  const [digest, { crc32, ...streamedDigests }] = await Promise.all([own, lanes.finish()]);
   timings.read += (read - started) / 1000;
   timings.digests += (performance.now() - read) / 1000;
   checkCrc(entry, parseInt(crc32, 16));
-  return direct ? { ...streamed, [direct]: hex(new Uint8Array(own)) } : streamed;
+  return direct ? { ...streamedDigests, [direct]: hex(new Uint8Array(digest)) } : streamedDigests;
+}
+
+/**
+ * Reads the entry whole, feeding the workers as it goes (the reading never
+ * waits for them); then starts WebCrypto's one-shot digest of it
+ * (`webcrypto`, the algorithm) and returns its promise, the workers still
+ * hashing beside it.
+ */
+async function gathered(blob, entry, lanes, webcrypto, onProgress) {
+  const whole = new Uint8Array(entry.size);
+  await readWhole(blob, entry, whole, (n) => {
+    lanes.follow(whole, n);
+    onProgress(n);
+  });
+  // WebCrypto copies its input before this returns (WebCrypto API, digest(): "a copy of the bytes held by data"): the workers may then have it.
+  const digest = crypto.subtle.digest(webcrypto, whole);
+  lanes.follow(whole, entry.size, true);
+  return digest;
+}
+
+/** Reads the entry in chunks of BATCH bytes, each sent to the workers: bounded memory. */
+async function streamed(blob, entry, lanes, onProgress) {
+  let at = 0;
+  await streamEntry(blob, entry, async (chunk) => {
+    at += chunk.length;
+    if (chunk.buffer.byteLength === BATCH && entry.method === 0) await lanes.send(chunk);
+    else await lanes.push(chunk);
+    onProgress(at);
+  }, null, () => lanes.buffer());
+  return null;
 }
 
 /** A small entry: read whole, then WebCrypto (and WebAssembly for md5 and sha224, which WebCrypto lacks). */

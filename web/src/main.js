@@ -7,6 +7,7 @@
 import { verifyBundle } from './verify.js';
 import { readTrust, TrustError, looksLikeCertificate, sha256Hex } from './keys.js';
 import { settings, setWorkerSource, prepareWorkers } from './hashing.js';
+import { reading } from './source.js';
 import { serve } from './digests.js';
 import { parseStrict, canonicalize, canonicalBytes } from './json.js';
 import { verifyStrict, strictRefusal } from './ed25519.js';
@@ -16,9 +17,13 @@ if (typeof document === 'undefined') serve(self);
 else startPage(document.currentScript?.textContent ?? null);
 
 /**
- * The page. Its address may ask for other hashing paths, for measuring and
- * testing: `#stream-all` (every entry streamed through the workers, none
- * gathered whole), `#no-workers` (the streamed hashes run in the page).
+ * The page. Its address may ask for other hashing and reading paths, for
+ * measuring and testing, several at once (`#stream-all,no-hold`):
+ * `#stream-all` (every entry streamed through the workers, none gathered
+ * whole), `#no-workers` (the streamed hashes run in the page), `#no-hold`
+ * (even a small file read as a large one is, its large entries from the
+ * File), `#no-byob` (the File read in slices, as where a Blob's stream
+ * cannot be read into the page's own buffers).
  */
 function startPage(ownScript) {
   setWorkerSource(ownScript);
@@ -28,6 +33,8 @@ function startPage(ownScript) {
     settings.oneShotLimit = -1;
   }
   if (options.has('no-workers')) settings.workers = 0;
+  if (options.has('no-hold')) reading.wholeLimit = -1;
+  if (options.has('no-byob')) reading.byob = false;
 
   const $ = (id) => document.getElementById(id);
   let bundle = null;
@@ -57,7 +64,7 @@ function startPage(ownScript) {
 
   async function verify() {
     if (!bundle) return;
-    if (bundle.size >= settings.splitSize) prepareWorkers();
+    if (bundle.size >= settings.splitSize) prepareWorkers(bundle.size);
     const mine = ++run;
     const out = $('result');
     document.body.dataset.state = 'running';
