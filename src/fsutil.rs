@@ -37,17 +37,30 @@ fn registry() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
 /// exit is the process's. Returns how many were removed.
 pub fn remove_registered_for_exit() -> usize {
     let mut guard = registry();
-    let removed = guard
-        .iter()
-        .filter(|p| {
-            std::fs::remove_file(p)
-                .or_else(|_| std::fs::remove_dir_all(p))
-                .is_ok()
-        })
-        .count();
+    let removed = guard.iter().filter(|p| remove_temporary(p)).count();
     guard.clear();
     std::mem::forget(guard);
     removed
+}
+
+/// Removes a temporary file, or a temporary folder that another thread may
+/// still be writing into: the folder is renamed first (keeping the prefix,
+/// so a leftover is still swept), so that no new file can appear in it
+/// while it is removed — otherwise a file created during the removal
+/// leaves the folder behind.
+fn remove_temporary(path: &Path) -> bool {
+    if std::fs::remove_file(path).is_ok() {
+        return true;
+    }
+    let mut doomed = path.as_os_str().to_owned();
+    doomed.push("-removed");
+    let doomed = PathBuf::from(doomed);
+    let target = if std::fs::rename(path, &doomed).is_ok() {
+        doomed.as_path()
+    } else {
+        path
+    };
+    std::fs::remove_dir_all(target).is_ok()
 }
 
 /// Waits until no signal handler is removing temporaries (a process that
