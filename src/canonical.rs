@@ -16,7 +16,7 @@
 use serde_json::Value;
 
 use crate::digest::Sha256Digest;
-use crate::document::{self, DocumentError};
+use crate::document::{self, DocumentError, Step};
 
 /// Largest integer every double-based JSON implementation reads exactly.
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -150,25 +150,9 @@ pub fn canonical_digest(json: &[u8]) -> Result<Sha256Digest, CanonicalError> {
     Ok(Sha256Digest::of_bytes(&canonicalize(json)?))
 }
 
-/// Where a value sits, from the root: rendered as a JSON Pointer only for
-/// an error, so that checking a valid document allocates nothing per key.
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn pointer(path: &[Step<'_>]) -> String {
-    let mut out = String::new();
-    for step in path {
-        out.push('/');
-        match step {
-            Step::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            Step::Index(i) => out.push_str(&i.to_string()),
-        }
-    }
-    out
-}
-
+/// The path to each value is kept as steps and rendered as a JSON Pointer
+/// only for an error, so that checking a valid document allocates nothing
+/// per key.
 fn check_numbers<'a>(value: &'a Value, path: &mut Vec<Step<'a>>) -> Result<(), CanonicalError> {
     match value {
         Value::Number(n) => {
@@ -181,7 +165,7 @@ fn check_numbers<'a>(value: &'a Value, path: &mut Vec<Step<'a>>) -> Result<(), C
             };
             if !exact {
                 return Err(CanonicalError::InexactNumber {
-                    pointer: pointer(path),
+                    pointer: document::pointer_of(path),
                     number: n.to_string(),
                 });
             }

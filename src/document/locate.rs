@@ -327,6 +327,27 @@ fn enter(scanner: &mut Scanner<'_>, token: &str) -> Option<Located> {
     }
 }
 
+/// One step of the path to a value: an object key or an array index.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// An object member's name.
+    Key(&'a str),
+    /// An array element's index.
+    Index(usize),
+}
+
+/// The JSON Pointer (RFC 6901) of a path.
+pub fn pointer_of(path: &[Step<'_>]) -> String {
+    let mut pointer = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => push_pointer_token(&mut pointer, key),
+            Step::Index(i) => push_pointer_token(&mut pointer, &i.to_string()),
+        }
+    }
+    pointer
+}
+
 /// Appends `/token` to a JSON Pointer, with `~` and `/` escaped (RFC 6901).
 pub fn push_pointer_token(pointer: &mut String, token: &str) {
     pointer.push('/');

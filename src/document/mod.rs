@@ -23,8 +23,8 @@ use serde_json::Value;
 pub use crate::finding::Position;
 pub(crate) use locate::place;
 pub use locate::{
-    Anchor, AnchorAt, Located, line_around, locate, position_at, positions_at, push_pointer_token,
-    string_char_offsets,
+    Anchor, AnchorAt, Located, Step, line_around, locate, pointer_of, position_at, positions_at,
+    push_pointer_token, string_char_offsets,
 };
 pub use parse::parse_strict;
 pub use read::{read_limited, read_reader_limited};

@@ -2,6 +2,7 @@
 //! share: `mixed-script` and `invisible-character` (found together by
 //! [`suspicious_characters`]) and `not-nfc`.
 
+use crate::document::{Step, pointer_of};
 use serde_json::Value;
 use unicode_script::{Script, UnicodeScript};
 
@@ -40,25 +41,6 @@ fn check_text(linter: &mut Linter<'_>, path: &[Step<'_>], text: &str, statement:
     if let Some(first) = not_nfc {
         not_nfc::report(linter, pointer, first);
     }
-}
-
-/// One step of the path to a value: an object key or an array index.
-#[derive(Debug, Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// The JSON Pointer (RFC 6901) of a path.
-fn pointer_of(path: &[Step<'_>]) -> String {
-    let mut pointer = String::new();
-    for step in path {
-        match step {
-            Step::Key(key) => crate::document::push_pointer_token(&mut pointer, key),
-            Step::Index(i) => crate::document::push_pointer_token(&mut pointer, &i.to_string()),
-        }
-    }
-    pointer
 }
 
 /// Calls `f` with the path and text of every string. The path is a stack of
