@@ -202,6 +202,9 @@ fn vectors_give_their_expected_results_in_the_browser() {
     assert_eq!(r["ed25519"]["wrong"], serde_json::json!([]));
     // The page's own checks are what refuse these: WebCrypto alone accepts them.
     assert_eq!(r["ed25519"]["webcrypto_alone_wrong"], r["ed25519"]["extra"]);
+    // The page's own SHA-512: 4 FIPS 180-4 examples, 301 short lengths, 9 around its 1 MiB chunks.
+    assert_eq!(r["sha512"]["checked"], 4 + 301 + 9);
+    assert_eq!(r["sha512"]["wrong"], serde_json::json!([]));
     assert_eq!(r["requests"], serde_json::json!([]));
     assert_eq!(r["errors"], serde_json::json!([]));
 }

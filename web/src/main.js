@@ -8,7 +8,7 @@ import { verifyBundle } from './verify.js';
 import { readTrust, TrustError, looksLikeCertificate, sha256Hex } from './keys.js';
 import { settings, setWorkerSource, prepareWorkers } from './hashing.js';
 import { reading } from './source.js';
-import { serve } from './digests.js';
+import { serve, hasher } from './digests.js';
 import { parseStrict, canonicalize, canonicalBytes } from './json.js';
 import { verifyStrict, strictRefusal } from './ed25519.js';
 import { render, renderBusy, renderError, renderProgress, renderSingleKeys } from './ui.js';
@@ -129,6 +129,12 @@ function startPage(ownScript) {
     serializeNumber: (x) => canonicalize(x),
     verifyStrict: async (pk, msg, sig) => (await verifyStrict(pk, msg, sig)).ok,
     strictRefusal,
+    /** The SHA-512 (hex) of `parts` (Uint8Arrays) fed one after another to the incremental hasher the workers use. */
+    sha512: async (parts) => {
+      const h = await hasher('sha512');
+      for (const p of parts) h.update(p);
+      return h.digest('hex');
+    },
     lastReport: null,
   };
   document.body.dataset.state = 'ready';
