@@ -164,11 +164,11 @@ class Sha512 {
   constructor({ compress, memory }) {
     this.compress = compress;
     this.bytes = new Uint8Array(memory.buffer);
-    this.state = new BigInt64Array(memory.buffer, 0, 8);
+    this.state = new DataView(memory.buffer, 0, 64); // WebAssembly's memory is little-endian whatever the host
     this.init();
   }
   init() {
-    this.state.set(INITIAL);
+    INITIAL.forEach((w, i) => this.state.setBigInt64(8 * i, w, true));
     this.pending = 0; // bytes at DATA_AT not yet hashed (under 128)
     this.length = 0;
     return this;
@@ -197,6 +197,6 @@ class Sha512 {
     view.setBigUint64(0, BigInt(this.length) >> 61n);
     view.setBigUint64(8, BigInt.asUintN(64, BigInt(this.length) << 3n));
     this.compress(0, DATA_AT, end >>> 7);
-    return [...this.state].map((w) => BigInt.asUintN(64, w).toString(16).padStart(16, '0')).join('');
+    return INITIAL.map((_, i) => this.state.getBigUint64(8 * i, true).toString(16).padStart(16, '0')).join('');
   }
 }
