@@ -163,10 +163,9 @@ impl TempDir {
             let inner = tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
                 .tempdir_in(dir)?;
-            let lock = File::open(inner.path())?;
-            if !claim(inner.path(), &lock)? {
+            let Some(lock) = open_and_claim(inner.path())? else {
                 continue; // swept before it was locked: made again
-            }
+            };
             guard.insert(inner.path().to_path_buf());
             drop(guard);
             let registered = Registered(inner.path().to_path_buf());
@@ -227,6 +226,17 @@ fn claim(path: &Path, handle: &File) -> io::Result<bool> {
     }
     #[cfg(not(unix))]
     Ok(path.exists())
+}
+
+/// Opens a temporary folder just made and claims it: `None` if a sweep
+/// removed it first, before its opening or before its lock.
+fn open_and_claim(path: &Path) -> io::Result<Option<File>> {
+    let handle = match File::open(path) {
+        Ok(handle) => handle,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(claim(path, &handle)?.then_some(handle))
 }
 
 fn swept_every_time(dir: &Path) -> io::Error {
@@ -405,6 +415,19 @@ mod tests {
         // ... nor is one whose name now holds another file.
         std::fs::write(&path, b"another").unwrap();
         assert!(!claim(&path, &handle).unwrap());
+    }
+
+    /// ... nor is a folder removed before it could even be opened for its
+    /// lock (CI failed once with "No such file or directory", naming the
+    /// folder eight archives were being created in at once: the opening's
+    /// error was returned instead of the folder being made again).
+    #[test]
+    fn a_temporary_folder_swept_before_it_is_opened_is_not_claimed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{TEMP_PREFIX}gone"));
+        assert!(open_and_claim(&path).unwrap().is_none());
+        std::fs::create_dir(&path).unwrap();
+        assert!(open_and_claim(&path).unwrap().is_some());
     }
 
     /// ... and one that a sweep holds locked for an instant is waited for,
