@@ -8,8 +8,8 @@
 # went (opening the zip, reading and handing on the large entry, waiting for
 # its digests after the last chunk, the rest of the checks). Both use every
 # core: docseal hashes SHA-256 and SHA-512 of a large file on two threads;
-# the page reads the entry whole (two readers at once), checking its CRC-32
-# and feeding a worker (the page's own WebAssembly SHA-512) as it goes, then
+# the page reads the entry whole (two readers at once), feeding a worker
+# (the page's own WebAssembly SHA-512, and CRC-32) as it goes, then
 # WebCrypto's SHA-256 of it runs beside the worker — or, `#stream-all`, every
 # digest on workers (SHA-256 on one, SHA-512 and CRC-32 on the other), in bounded memory (the
 # path of entries over 256 MiB). Each run of the page starts once the

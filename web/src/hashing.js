@@ -3,15 +3,14 @@
 // threads. A small entry is read whole and hashed by WebCrypto (native, and
 // all its algorithms at once). A large one is hashed by worker threads as it
 // is read, each running the WebAssembly hashes (digests.js) of some of its
-// algorithms. Up to `oneShotLimit` the entry is also gathered whole for
-// WebCrypto's one-shot digest of the algorithm it computes fastest (SHA-256,
-// with the CPU's SHA instructions), and its CRC-32 is computed in the page as
-// it is read: the reading never waits for the workers (they are sent copies
-// as they can take them), WebCrypto starts as soon as the last byte is in,
-// and the workers go on beside it (a single worker is then given the rest of
-// the entry's buffer itself). Above that limit every algorithm and the
-// CRC-32 are streamed to the workers in buffers they send back, so memory
-// stays bounded whatever the size.
+// algorithms and its CRC-32. Up to `oneShotLimit` the entry is also gathered
+// whole for WebCrypto's one-shot digest of the algorithm it computes fastest
+// (SHA-256, with the CPU's SHA instructions): the reading never waits for the
+// workers (they are sent copies as they can take them), WebCrypto starts as
+// soon as the last byte is in, and the workers go on beside it (a single
+// worker is then given the rest of the entry's buffer itself). Above that
+// limit every algorithm is streamed to the workers in buffers they send
+// back, so memory stays bounded whatever the size.
 //
 // What 200 MiB costs in Chromium 156 on the 2-core machine (2026-12-02, each
 // part measured alone; bench/web.sh measures the whole): reading the File
@@ -19,10 +18,13 @@
 // browser's own process); WebCrypto's SHA-256 0.2 s, inside the call, on the
 // calling thread (its copy of the bytes, fresh memory, is half of that; two
 // digests never overlap); in WebAssembly, the page's own SHA-512 0.3 s
-// (sha512.js; hash-wasm's 0.6 s), CRC-32 0.12 s, SHA-256 0.9 s. So the page's
-// thread reads, checks the CRC-32 and then waits for WebCrypto's SHA-256
-// while one worker's SHA-512 keeps up: about 1.05 s of CPU on two cores,
-// where `docseal verify` needs 0.4 s.
+// (sha512.js; hash-wasm's 0.6 s), CRC-32 0.12 s, SHA-256 0.9 s. So SHA-512
+// and the CRC-32 on one worker are about as long as reading and SHA-256 on
+// the page's thread: about 1.1 s of CPU on two cores, where `docseal
+// verify` needs 0.4 s. (Computing the CRC-32 in the page as the entry is
+// read ended the worker's wait, 0.62 s in all instead of 0.7, but the page
+// then stalled before its verdict in about one run of 40 — not understood,
+// so not done.)
 
 import { streamEntry, readWhole, checkCrc } from './zip.js';
 import { hex } from './keys.js';
@@ -358,47 +360,39 @@ export async function hashEntry(blob, entry, algs, onProgress = () => {}) {
   const wanted = [...new Set(algs)].filter((a) => a in WEBCRYPTO || INCREMENTAL.has(a));
   if (entry.size < settings.splitSize) return hashWhole(blob, entry, wanted, onProgress);
   const direct = entry.size <= settings.oneShotLimit ? DIRECT_ORDER.find((a) => wanted.includes(a)) : undefined;
-  const others = wanted.filter((a) => a !== direct);
-  // A gathered entry's CRC-32 is computed in the page as it is read, a streamed one's on a worker.
-  const lanes = await Lanes.open(direct ? others : [...others, 'crc32'], Boolean(direct));
+  const lanes = await Lanes.open([...wanted.filter((a) => a !== direct), 'crc32'], Boolean(direct));
   const started = performance.now();
   let own = null;
   try {
-    own = direct ? await gathered(blob, entry, lanes, direct, onProgress) : await streamed(blob, entry, lanes, onProgress);
+    own = direct ? await gathered(blob, entry, lanes, WEBCRYPTO[direct], onProgress) : await streamed(blob, entry, lanes, onProgress);
   } catch (e) {
     lanes.abort();
     throw e;
   }
   const read = performance.now();
-  const [mine, { crc32, ...digests }] = await Promise.all([own, lanes.finish()]);
+  const [digest, { crc32, ...streamedDigests }] = await Promise.all([own, lanes.finish()]);
   timings.read += (read - started) / 1000;
   timings.digests += (performance.now() - read) / 1000;
-  checkCrc(entry, parseInt(direct ? mine.crc32 : crc32, 16));
-  return direct ? { ...digests, [direct]: mine.digest } : digests;
+  checkCrc(entry, parseInt(crc32, 16));
+  return direct ? { ...streamedDigests, [direct]: hex(new Uint8Array(digest)) } : streamedDigests;
 }
 
 /**
  * Reads the entry whole, feeding the workers as it goes (the reading never
- * waits for them) and computing its CRC-32 here (the page's thread has
- * room while it reads: the workers' SHA-512 then ends about when WebCrypto
- * does); then WebCrypto's one-shot digest of it (`alg`), the workers still
- * hashing beside it. Resolves to `{ digest, crc32 }`, both in hex.
+ * waits for them); then starts WebCrypto's one-shot digest of it
+ * (`webcrypto`, the algorithm) and returns its promise, the workers still
+ * hashing beside it.
  */
-async function gathered(blob, entry, lanes, alg, onProgress) {
+async function gathered(blob, entry, lanes, webcrypto, onProgress) {
   const whole = new Uint8Array(entry.size);
-  const crc = await hasher('crc32');
-  let checked = 0;
   await readWhole(blob, entry, whole, (n) => {
     lanes.follow(whole, n);
-    crc.update(whole.subarray(checked, n));
-    checked = n;
     onProgress(n);
   });
-  crc.update(whole.subarray(checked));
   // WebCrypto copies its input before this returns (WebCrypto API, digest(): "a copy of the bytes held by data"): the workers may then have it.
-  const digest = crypto.subtle.digest(WEBCRYPTO[alg], whole);
+  const digest = crypto.subtle.digest(webcrypto, whole);
   lanes.follow(whole, entry.size, true);
-  return { digest: hex(new Uint8Array(await digest)), crc32: crc.digest('hex') };
+  return digest;
 }
 
 /** Reads the entry in chunks of BATCH bytes, each sent to the workers: bounded memory. */
